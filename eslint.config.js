@@ -1,0 +1,93 @@
+// Type-aware lint. Import rules keep the architecture's dependency direction:
+// protocol <- core <- stage/audience/control <- app; web -> protocol only.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: patterns.map((group) => ({
+        group: [group],
+        message: 'breaks the layer rule in docs/architecture.md',
+      })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'use an `as const` object instead of enum' },
+      ],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: restrict([
+      '**/core/**',
+      '**/stage/**',
+      '**/audience/**',
+      '**/control/**',
+      '**/adapters/**',
+      '**/app/**',
+      'node:*',
+      '!./*',
+    ]),
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: restrict([
+      '**/stage/**',
+      '**/audience/**',
+      '**/control/**',
+      '**/adapters/**',
+      '**/app/**',
+      'ws',
+      'fastify',
+      'ioredis',
+      'pg',
+      'better-sqlite3',
+      'werift',
+    ]),
+  },
+  {
+    files: ['src/stage/**/*.ts', 'src/audience/**/*.ts', 'src/control/**/*.ts'],
+    rules: restrict(['**/adapters/**', '**/app/**']),
+  },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: restrict(['**/stage/**', '**/audience/**', '**/control/**', '**/app/**']),
+  },
+  {
+    files: ['web/src/**/*.ts'],
+    rules: restrict([
+      '**/core/**',
+      '**/stage/**',
+      '**/audience/**',
+      '**/control/**',
+      '**/adapters/**',
+      '**/app/**',
+      'node:*',
+    ]),
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/require-await': 'off' },
+  },
+  { files: ['*.js', 'bin/*.js'], ...tseslint.configs.disableTypeChecked },
+);

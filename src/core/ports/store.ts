@@ -1,0 +1,70 @@
+/**
+ * Store port: durable facts (accounts, Spaces, reminders, bans). Plain records in, plain
+ * records out. Adapters: store-sqlite (embedded default), store-postgres (cluster).
+ * Every adapter passes the conformance suite in src/core/ports/store.conformance.ts.
+ */
+import type { SpaceId, UserId } from '../../protocol/ids.js';
+import type { SpaceInfo, SpaceState } from '../../protocol/space.js';
+
+export interface AccountRecord {
+  id: UserId;
+  /** unique, lower-case */
+  handle: string;
+  /** scrypt hash in the self-describing format of control/auth/passwords.ts */
+  passwordHash: string;
+  /** ms since epoch */
+  createdAt: number;
+}
+
+/** A Space as stored; reminderCount is derived by the store from the reminders table. */
+export type SpaceRecord = Omit<SpaceInfo, 'reminderCount'>;
+
+export type SpacePatch = Partial<
+  Pick<SpaceRecord, 'state' | 'hostId' | 'startedAt' | 'endedAt' | 'title' | 'description'>
+>;
+
+export interface BanRecord {
+  spaceId: SpaceId;
+  userId: UserId;
+  bannedBy: UserId;
+  /** ms since epoch */
+  at: number;
+}
+
+export interface ListSpacesQuery {
+  states: readonly SpaceState[];
+  /** default 100, max 500 */
+  limit?: number;
+}
+
+export interface Store {
+  /** throws RostraError('handle_taken') if the handle exists */
+  createAccount(account: AccountRecord): Promise<void>;
+  getAccount(id: UserId): Promise<AccountRecord | null>;
+  getAccountByHandle(handle: string): Promise<AccountRecord | null>;
+
+  createSpace(space: SpaceRecord): Promise<SpaceInfo>;
+  getSpace(id: SpaceId): Promise<SpaceInfo | null>;
+  /**
+   * Applies the patch and returns the updated Space, or null if it does not exist.
+   * When `expectState` is given the update only happens if the stored state equals it
+   * (compare-and-set, so two nodes cannot both move a Space); otherwise returns null.
+   */
+  updateSpace(id: SpaceId, patch: SpacePatch, expectState?: SpaceState): Promise<SpaceInfo | null>;
+  /** newest first for live, soonest first for scheduled */
+  listSpaces(query: ListSpacesQuery): Promise<SpaceInfo[]>;
+
+  /** idempotent; returns the new reminder count */
+  addReminder(spaceId: SpaceId, userId: UserId): Promise<number>;
+  /** idempotent; returns the new reminder count */
+  removeReminder(spaceId: SpaceId, userId: UserId): Promise<number>;
+  hasReminder(spaceId: SpaceId, userId: UserId): Promise<boolean>;
+
+  /** idempotent */
+  addBan(ban: BanRecord): Promise<void>;
+  isBanned(spaceId: SpaceId, userId: UserId): Promise<boolean>;
+  listBans(spaceId: SpaceId): Promise<BanRecord[]>;
+
+  /** idempotent */
+  close(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+/**
+ * HTTP API shapes (JSON unless noted). All routes are under /v1; errors use ErrorBody.
+ * Auth: `Authorization: Bearer <jwt>` (or `?token=` on WebSocket and media URLs).
+ *
+ *   POST   /v1/accounts                 CreateAccountRequest  -> AuthResponse (201)
+ *   POST   /v1/sessions                 SignInRequest         -> AuthResponse
+ *   GET    /v1/me                                             -> { user: PublicUser }
+ *   GET    /v1/spaces?state=live|scheduled                    -> { spaces: SpaceInfo[] }
+ *   POST   /v1/spaces                   CreateSpaceRequest    -> { space: SpaceInfo } (201)
+ *   GET    /v1/spaces/:id                                     -> SpaceSnapshot
+ *   POST   /v1/spaces/:id/open          (host: scheduled -> backstage) -> { space }
+ *   POST   /v1/spaces/:id/actions       StageClientMessage    -> { ok: true }  (same rules as the stage socket)
+ *   PUT    /v1/spaces/:id/reminder                            -> { reminderCount }
+ *   DELETE /v1/spaces/:id/reminder                            -> { reminderCount }
+ *   POST   /v1/spaces/:id/whip          application/sdp offer -> 201 application/sdp answer, Location
+ *   DELETE /v1/spaces/:id/whip/:session                       -> 204
+ *   GET    /v1/spaces/:id/listen        WebSocket upgrade (audience tier)
+ *   GET    /v1/spaces/:id/stage         WebSocket upgrade (people on stage)
+ *   GET    /healthz                                           -> { ok: true, ... }
+ *   GET    /metrics                                           -> Prometheus text
+ */
+import type { SpaceInfo } from './space.js';
+import type { UserId } from './ids.js';
+
+export interface CreateAccountRequest {
+  handle: string;
+  password: string;
+}
+export type SignInRequest = CreateAccountRequest;
+
+export interface PublicUser {
+  id: UserId;
+  handle: string;
+}
+
+export interface AuthResponse {
+  user: PublicUser;
+  token: string;
+  /** ms since epoch */
+  expiresAt: number;
+}
+
+export interface CreateSpaceRequest {
+  title: string;
+  description?: string;
+  /** ms since epoch; omitted = open backstage now */
+  scheduledFor?: number;
+  /** default true */
+  allowAnonymous?: boolean;
+  /** default true */
+  recording?: boolean;
+}
+
+export interface SpaceListResponse {
+  spaces: SpaceInfo[];
+}
+
+/** Grants a token can carry (JWT claim `grants`). */
+export const Grant = {
+  /** may listen */
+  listen: 'listen',
+  /** may speak when given a stage role and create Spaces */
+  speak: 'speak',
+  /** operator: may moderate any Space */
+  admin: 'admin',
+} as const;
+export type Grant = (typeof Grant)[keyof typeof Grant];

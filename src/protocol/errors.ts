@@ -1,0 +1,51 @@
+/**
+ * The error catalog: every refusal the server can give, with a stable code, the HTTP status
+ * it maps to and the WebSocket close code used when the refusal ends a socket.
+ * Codes never change meaning; docs/errors.md lists them for users.
+ */
+export const ERRORS = {
+  bad_request: { http: 400, ws: 4400, message: 'the request is malformed' },
+  invalid_field: { http: 400, ws: 4400, message: 'a field is missing or has an invalid value' },
+  payload_too_large: { http: 413, ws: 4413, message: 'the message is larger than the limit' },
+  unsupported_media_type: { http: 415, ws: 4400, message: 'the content type is not accepted here' },
+  unauthenticated: { http: 401, ws: 4401, message: 'a valid token is required' },
+  token_expired: { http: 401, ws: 4401, message: 'the token has expired' },
+  bad_credentials: { http: 401, ws: 4401, message: 'handle or password is wrong' },
+  forbidden: { http: 403, ws: 4403, message: 'your role does not allow this' },
+  banned: { http: 403, ws: 4403, message: 'you are banned from this Space' },
+  anonymous_not_allowed: { http: 403, ws: 4403, message: 'this Space requires sign-in to listen' },
+  not_found: { http: 404, ws: 4404, message: 'no such resource' },
+  space_not_found: { http: 404, ws: 4404, message: 'no such Space' },
+  user_not_found: { http: 404, ws: 4404, message: 'no such user' },
+  session_not_found: { http: 404, ws: 4404, message: 'no such media session' },
+  method_not_allowed: { http: 405, ws: 4405, message: 'method not allowed' },
+  handle_taken: { http: 409, ws: 4409, message: 'that handle is taken' },
+  invalid_transition: {
+    http: 409,
+    ws: 4409,
+    message: 'the Space cannot move to that state from its current one',
+  },
+  space_ended: { http: 409, ws: 4410, message: 'the Space has ended' },
+  space_not_live: { http: 409, ws: 4409, message: 'the Space is not live' },
+  stage_full: { http: 409, ws: 4409, message: 'the stage is full' },
+  cohosts_full: { http: 409, ws: 4409, message: 'the Space already has the maximum number of co-hosts' },
+  not_on_stage: { http: 409, ws: 4409, message: 'that person is not on stage' },
+  already_on_stage: { http: 409, ws: 4409, message: 'that person is already on stage' },
+  not_in_space: { http: 409, ws: 4409, message: 'that person is not in the Space' },
+  no_request: { http: 409, ws: 4409, message: 'that person has not asked to speak' },
+  no_invite: { http: 409, ws: 4409, message: 'you have not been invited to speak' },
+  cannot_target_self: { http: 409, ws: 4409, message: 'you cannot do that to yourself' },
+  cannot_target_host: { http: 409, ws: 4409, message: 'the host cannot be the target of that action' },
+  too_many_requests: { http: 429, ws: 4429, message: 'slow down: rate limit reached' },
+  server_busy: { http: 503, ws: 4503, message: 'the server is at capacity; retry later' },
+  internal: { http: 500, ws: 4500, message: 'internal error' },
+} as const satisfies Record<string, { http: number; ws: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && value in ERRORS;
+
+/** The body of every error response, HTTP or WebSocket. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}

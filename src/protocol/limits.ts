@@ -1,0 +1,35 @@
+/** Every limit the protocol enforces, in one place. Units are in the names or comments. */
+export const LIMITS = {
+  /** co-hosts per Space */
+  maxCohosts: 2,
+  /** speakers per Space, not counting host and co-hosts */
+  maxSpeakers: 10,
+  /** everyone on stage: host + co-hosts + speakers */
+  maxOnStage: 13,
+  /** how far ahead a Space may be scheduled, ms (14 days) */
+  maxScheduleAheadMs: 14 * 24 * 60 * 60 * 1000,
+  /** Space title length, characters */
+  maxTitleLength: 120,
+  /** Space description length, characters */
+  maxDescriptionLength: 1000,
+  /** handle: 3..32 chars of [a-z0-9_] */
+  handlePattern: /^[a-z0-9_]{3,32}$/,
+  minPasswordLength: 8,
+  maxPasswordLength: 200,
+  /** HTTP JSON body, bytes */
+  maxJsonBodyBytes: 16 * 1024,
+  /** WHIP SDP offer, bytes */
+  maxSdpBytes: 64 * 1024,
+  /** one WebSocket message from a client, bytes */
+  maxWsMessageBytes: 4 * 1024,
+  /** messages a client may send on one WebSocket per second (token bucket refill) */
+  wsMessagesPerSecond: 20,
+  /** burst allowance of the same bucket */
+  wsMessageBurst: 40,
+  /** the emoji a listener may react with */
+  reactions: ['👏', '❤️', '😂', '🔥', '💯', '🙌', '😮', '👎'] as const,
+} as const;
+
+export type ReactionEmoji = (typeof LIMITS.reactions)[number];
+export const isReaction = (value: unknown): value is ReactionEmoji =>
+  typeof value === 'string' && (LIMITS.reactions as readonly string[]).includes(value);
