@@ -2,6 +2,7 @@
 // protocol <- core <- stage/audience/control <- app; web -> protocol only.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const restrict = (patterns) => ({
   'no-restricted-imports': [
@@ -22,7 +23,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -89,5 +90,6 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/require-await': 'off' },
   },
-  { files: ['*.js', 'bin/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.js', 'bin/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.js', 'bin/*.js', 'scripts/*.mjs'], languageOptions: { globals: globals.node } },
 );
