@@ -63,6 +63,11 @@ export interface SpaceSnapshot {
   space: SpaceInfo;
   stage: StageMember[];
   counts: SpaceCounts;
+  /**
+   * who leads the room right now: the host, or, once the host's stage connection has been
+   * gone longer than the grace period, the first connected co-host (docs/lifecycles.md)
+   */
+  leaderId: UserId;
 }
 
 export interface SpeakRequest {
