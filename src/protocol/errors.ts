@@ -26,6 +26,7 @@ export const ERRORS = {
     message: 'the Space cannot move to that state from its current one',
   },
   space_ended: { http: 409, ws: 4410, message: 'the Space has ended' },
+  space_not_scheduled: { http: 409, ws: 4409, message: 'the Space is not scheduled' },
   space_not_live: { http: 409, ws: 4409, message: 'the Space is not live' },
   stage_full: { http: 409, ws: 4409, message: 'the stage is full' },
   cohosts_full: { http: 409, ws: 4409, message: 'the Space already has the maximum number of co-hosts' },
