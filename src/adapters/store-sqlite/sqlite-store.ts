@@ -1,0 +1,294 @@
+/**
+ * Store port on SQLite (better-sqlite3): the embedded default. One connection per process,
+ * WAL journal (readers never block the writer), a busy timeout for the rare second process,
+ * foreign keys on. better-sqlite3 is synchronous; each call is short (indexed lookups), and the
+ * methods return promises so the port is the same as for network stores.
+ *
+ * Lifecycle: open (mkdir -p the parent dir, pragmas, migrate) -> used -> close() (idempotent;
+ * later calls reject with 'SqliteStore is closed').
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { RostraError } from '../../core/errors.js';
+import type { SpaceId, UserId } from '../../protocol/ids.js';
+import type { SpaceInfo, SpaceState } from '../../protocol/space.js';
+import type {
+  AccountRecord,
+  BanRecord,
+  ListSpacesQuery,
+  SpacePatch,
+  SpaceRecord,
+  Store,
+} from '../../core/ports/store.js';
+import { migrate } from './migrate.js';
+import {
+  ORDER_BY_STATE,
+  PATCH_COLUMNS,
+  toAccount,
+  toBan,
+  toSpace,
+  type AccountRow,
+  type BanRow,
+  type SpaceRow,
+} from './rows.js';
+
+export interface SqliteStoreOptions {
+  /** a file path, or ':memory:' for a throw-away database */
+  path: string;
+  /** ms a statement waits for another process's write lock before failing; default 5000 */
+  busyTimeoutMs?: number;
+  /**
+   * 'normal' (default): with WAL a commit survives a process crash, the last commits may be lost
+   * on power loss. 'full': fsync on every commit, survives power loss, slower writes.
+   */
+  synchronous?: 'normal' | 'full';
+}
+
+/** listSpaces limit when none is given, and the most it returns. */
+export const DEFAULT_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = 500;
+
+const isUniqueViolation = (e: unknown, column: string): boolean =>
+  e instanceof Error &&
+  (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') === true &&
+  e.message.includes(column);
+
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly #db: Database.Database;
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const db = new Database(options.path);
+    try {
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    this.#db = db;
+  }
+
+  /** 'wal' for files, 'memory' for ':memory:' */
+  get journalMode(): string {
+    return this.#db.pragma('journal_mode', { simple: true }) as string;
+  }
+
+  get schemaVersion(): number {
+    const row = this.#db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
+    return row.v;
+  }
+
+  /** Runs `fn` on the open database; throws become rejections. */
+  #run<T>(fn: (db: Database.Database) => T): Promise<T> {
+    try {
+      if (this.#closed) throw new Error('SqliteStore is closed');
+      return Promise.resolve(fn(this.#db));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  createAccount(a: AccountRecord): Promise<void> {
+    return this.#run((db) => {
+      try {
+        db.prepare('INSERT INTO accounts (id, handle, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
+          a.id,
+          a.handle,
+          a.passwordHash,
+          a.createdAt,
+        );
+      } catch (e) {
+        if (isUniqueViolation(e, 'accounts.handle'))
+          throw new RostraError('handle_taken', undefined, { cause: e });
+        throw e;
+      }
+    });
+  }
+
+  getAccount(id: UserId): Promise<AccountRecord | null> {
+    return this.#run((db) => {
+      const row = db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+      return row ? toAccount(row) : null;
+    });
+  }
+
+  getAccountByHandle(handle: string): Promise<AccountRecord | null> {
+    return this.#run((db) => {
+      const row = db.prepare('SELECT * FROM accounts WHERE handle = ?').get(handle) as AccountRow | undefined;
+      return row ? toAccount(row) : null;
+    });
+  }
+
+  createSpace(s: SpaceRecord): Promise<SpaceInfo> {
+    return this.#run((db) => {
+      db.prepare(
+        `INSERT INTO spaces (id, title, description, state, created_by, host_id, scheduled_for,
+           started_at, ended_at, allow_anonymous, recording, reminder_count, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+      ).run(
+        s.id,
+        s.title,
+        s.description,
+        s.state,
+        s.createdBy,
+        s.hostId,
+        s.scheduledFor,
+        s.startedAt,
+        s.endedAt,
+        s.allowAnonymous ? 1 : 0,
+        s.recording ? 1 : 0,
+        s.createdAt,
+      );
+      return this.#getSpace(db, s.id)!;
+    });
+  }
+
+  #getSpace(db: Database.Database, id: SpaceId): SpaceInfo | null {
+    const row = db.prepare('SELECT * FROM spaces WHERE id = ?').get(id) as SpaceRow | undefined;
+    return row ? toSpace(row) : null;
+  }
+
+  getSpace(id: SpaceId): Promise<SpaceInfo | null> {
+    return this.#run((db) => this.#getSpace(db, id));
+  }
+
+  updateSpace(id: SpaceId, patch: SpacePatch, expectState?: SpaceState): Promise<SpaceInfo | null> {
+    return this.#run((db) =>
+      db
+        .transaction(() => {
+          const sets: string[] = [];
+          const values: (string | number | null)[] = [];
+          for (const [key, column] of Object.entries(PATCH_COLUMNS)) {
+            const value = patch[key as keyof SpacePatch];
+            if (value === undefined) continue;
+            sets.push(`${column} = ?`);
+            values.push(value);
+          }
+          const where = expectState === undefined ? 'id = ?' : 'id = ? AND state = ?';
+          const whereValues = expectState === undefined ? [id] : [id, expectState];
+          if (sets.length === 0) {
+            const row = db.prepare(`SELECT id FROM spaces WHERE ${where}`).get(...whereValues);
+            return row ? this.#getSpace(db, id) : null;
+          }
+          const result = db
+            .prepare(`UPDATE spaces SET ${sets.join(', ')} WHERE ${where}`)
+            .run(...values, ...whereValues);
+          return result.changes === 0 ? null : this.#getSpace(db, id);
+        })
+        .immediate(),
+    );
+  }
+
+  listSpaces(query: ListSpacesQuery): Promise<SpaceInfo[]> {
+    return this.#run((db) => {
+      let remaining = Math.min(MAX_LIST_LIMIT, Math.max(0, Math.floor(query.limit ?? DEFAULT_LIST_LIMIT)));
+      const out: SpaceInfo[] = [];
+      // one indexed query per state, in the order the states were asked for
+      for (const state of new Set(query.states)) {
+        if (remaining <= 0) break;
+        const order = ORDER_BY_STATE[state];
+        if (!order) continue;
+        const rows = db
+          .prepare(`SELECT * FROM spaces WHERE state = ? ORDER BY ${order} LIMIT ?`)
+          .all(state, remaining) as SpaceRow[];
+        for (const row of rows) out.push(toSpace(row));
+        remaining -= rows.length;
+      }
+      return out;
+    });
+  }
+
+  #reminderCount(db: Database.Database, spaceId: SpaceId): number {
+    const row = db.prepare('SELECT reminder_count AS n FROM spaces WHERE id = ?').get(spaceId) as
+      { n: number } | undefined;
+    if (!row) throw new RostraError('space_not_found');
+    return row.n;
+  }
+
+  addReminder(spaceId: SpaceId, userId: UserId): Promise<number> {
+    return this.#run((db) =>
+      db
+        .transaction(() => {
+          this.#reminderCount(db, spaceId); // refuses an unknown Space before inserting
+          const r = db
+            .prepare(
+              'INSERT INTO reminders (space_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+            )
+            .run(spaceId, userId, Date.now());
+          if (r.changes > 0) {
+            db.prepare('UPDATE spaces SET reminder_count = reminder_count + 1 WHERE id = ?').run(spaceId);
+          }
+          return this.#reminderCount(db, spaceId);
+        })
+        .immediate(),
+    );
+  }
+
+  removeReminder(spaceId: SpaceId, userId: UserId): Promise<number> {
+    return this.#run((db) =>
+      db
+        .transaction(() => {
+          this.#reminderCount(db, spaceId);
+          const r = db
+            .prepare('DELETE FROM reminders WHERE space_id = ? AND user_id = ?')
+            .run(spaceId, userId);
+          if (r.changes > 0) {
+            db.prepare('UPDATE spaces SET reminder_count = reminder_count - 1 WHERE id = ?').run(spaceId);
+          }
+          return this.#reminderCount(db, spaceId);
+        })
+        .immediate(),
+    );
+  }
+
+  hasReminder(spaceId: SpaceId, userId: UserId): Promise<boolean> {
+    return this.#run(
+      (db) =>
+        db.prepare('SELECT 1 FROM reminders WHERE space_id = ? AND user_id = ?').get(spaceId, userId) !==
+        undefined,
+    );
+  }
+
+  addBan(ban: BanRecord): Promise<void> {
+    return this.#run((db) => {
+      // idempotent: the first ban (who, when) is kept
+      db.prepare(
+        'INSERT INTO bans (space_id, user_id, banned_by, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(ban.spaceId, ban.userId, ban.bannedBy, ban.at);
+    });
+  }
+
+  isBanned(spaceId: SpaceId, userId: UserId): Promise<boolean> {
+    return this.#run(
+      (db) =>
+        db.prepare('SELECT 1 FROM bans WHERE space_id = ? AND user_id = ?').get(spaceId, userId) !==
+        undefined,
+    );
+  }
+
+  listBans(spaceId: SpaceId): Promise<BanRecord[]> {
+    return this.#run((db) =>
+      (
+        db
+          .prepare('SELECT * FROM bans WHERE space_id = ? ORDER BY at ASC, user_id ASC')
+          .all(spaceId) as BanRow[]
+      ).map(toBan),
+    );
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#db.close();
+    }
+    return Promise.resolve();
+  }
+}
