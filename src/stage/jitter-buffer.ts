@@ -1,0 +1,122 @@
+/**
+ * Per-speaker jitter buffer for Opus RTP payloads, keyed on the 16-bit RTP sequence number
+ * (unwrapped to a monotonic 'extended' seq). The mixer pulls one packet per 20 ms tick.
+ *
+ * Lifecycle: idle -> (first packet) buffering -> (depth reached or target delay elapsed)
+ * playing -> (nothing received for `idleAfterTicks`) idle again. While idle, missing
+ * packets are not counted as lost: the speaker is simply not sending (DTX, paused, gone).
+ */
+
+export interface JitterStats {
+  /** packets accepted into the buffer */
+  received: number;
+  /** packets the playout expected but never got in time */
+  lost: number;
+  /** packets that arrived after their playout slot (dropped) */
+  late: number;
+  /** duplicates dropped */
+  duplicates: number;
+}
+
+export interface JitterOptions {
+  /** packets to hold before playout starts (x 20 ms = added delay) */
+  targetDepth?: number;
+  /** above this depth the oldest packets are dropped to cap latency */
+  maxDepth?: number;
+  /** consecutive empty pulls after which the buffer goes idle */
+  idleAfterTicks?: number;
+}
+
+export type Pull = { kind: 'packet'; payload: Uint8Array } | { kind: 'lost' } | { kind: 'idle' };
+
+export class JitterBuffer {
+  readonly #packets = new Map<number, Uint8Array>();
+  readonly #targetDepth: number;
+  readonly #maxDepth: number;
+  readonly #idleAfterTicks: number;
+  /** last extended seq seen, for unwrapping; null before the first packet */
+  #lastExt: number | null = null;
+  /** next extended seq to play; null while idle/buffering */
+  #next: number | null = null;
+  #emptyPulls = 0;
+  readonly stats: JitterStats = { received: 0, lost: 0, late: 0, duplicates: 0 };
+
+  constructor(options: JitterOptions = {}) {
+    this.#targetDepth = options.targetDepth ?? 2;
+    this.#maxDepth = options.maxDepth ?? 10;
+    this.#idleAfterTicks = options.idleAfterTicks ?? 10;
+  }
+
+  get depth(): number {
+    return this.#packets.size;
+  }
+
+  get playing(): boolean {
+    return this.#next !== null;
+  }
+
+  /** Unwraps a 16-bit seq to the extended seq closest to the last one seen. */
+  #extend(seq: number): number {
+    if (this.#lastExt === null) return seq;
+    const last = this.#lastExt;
+    let delta = (seq - (last & 0xffff)) & 0xffff;
+    if (delta >= 0x8000) delta -= 0x10000;
+    return last + delta;
+  }
+
+  push(seq: number, payload: Uint8Array): void {
+    const ext = this.#extend(seq & 0xffff);
+    if (this.#next !== null && ext < this.#next) {
+      this.stats.late++;
+      return;
+    }
+    if (this.#packets.has(ext)) {
+      this.stats.duplicates++;
+      return;
+    }
+    if (this.#lastExt === null || ext > this.#lastExt) this.#lastExt = ext;
+    this.#packets.set(ext, payload);
+    this.stats.received++;
+    // cap latency: drop the oldest packets beyond maxDepth (counted as late)
+    while (this.#packets.size > this.#maxDepth) {
+      const oldest = Math.min(...this.#packets.keys());
+      this.#packets.delete(oldest);
+      this.stats.late++;
+      if (this.#next !== null) this.#next = oldest + 1;
+    }
+  }
+
+  /** Called once per tick by the mixer. */
+  pull(): Pull {
+    if (this.#next === null) {
+      if (this.#packets.size < this.#targetDepth) return { kind: 'idle' };
+      this.#next = Math.min(...this.#packets.keys());
+    }
+    const payload = this.#packets.get(this.#next);
+    if (payload) {
+      this.#packets.delete(this.#next);
+      this.#next++;
+      this.#emptyPulls = 0;
+      return { kind: 'packet', payload };
+    }
+    if (this.#packets.size === 0) {
+      this.#emptyPulls++;
+      if (this.#emptyPulls >= this.#idleAfterTicks) {
+        // the speaker stopped sending: go idle, and do not count the tail as lost
+        this.stats.lost -= this.#emptyPulls - 1;
+        this.#next = null;
+        this.#emptyPulls = 0;
+        return { kind: 'idle' };
+      }
+    }
+    this.#next++;
+    this.stats.lost++;
+    return { kind: 'lost' };
+  }
+
+  reset(): void {
+    this.#packets.clear();
+    this.#next = null;
+    this.#emptyPulls = 0;
+  }
+}

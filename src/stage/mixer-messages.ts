@@ -1,0 +1,31 @@
+/** Messages between the main thread (Mixer) and the mixer worker (mixer-worker.ts). */
+import type { SpeakerStats } from './mixer-core.js';
+
+export interface MixerWorkerData {
+  /** seq of the first frame (uint32) */
+  firstSeq: number;
+  /** ms between levels reports */
+  levelsEveryMs: number;
+}
+
+export type ToWorker =
+  | { type: 'push'; id: string; seq: number; payload: Uint8Array }
+  | { type: 'mute'; id: string; muted: boolean }
+  | { type: 'remove'; id: string }
+  | { type: 'stop' };
+
+export interface MixerStats {
+  /** frames produced since start */
+  frames: number;
+  /** ticks that ran more than half a frame after they were due */
+  lateTicks: number;
+  /** ticks skipped after a long stall (output gap) */
+  skippedTicks: number;
+  /** frames in which someone was audible */
+  framesWithVoice: number;
+  speakers: Record<string, SpeakerStats>;
+}
+
+export type FromWorker =
+  | { type: 'frame'; seq: number; mixedAt: number; opus: Uint8Array }
+  | { type: 'levels'; levels: Record<string, number>; stats: MixerStats };
