@@ -1,0 +1,107 @@
+/**
+ * Helpers for the fan-out tests (not used by production code): a real `ws` server on 127.0.0.1
+ * whose accepted sockets go into a fan-out, real clients that record what they receive, and a
+ * real Opus tone source.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Encoder } from '@evan/opus';
+import { WebSocket, WebSocketServer } from 'ws';
+import { FRAME_SAMPLES, SAMPLE_RATE, type AudioFrame } from '../../protocol/audience.js';
+import { asUserId } from '../../protocol/ids.js';
+import type { AudienceFanout } from './fanout.js';
+import { AUDIENCE_WS_SERVER_OPTIONS, configureListenSocket } from './socket.js';
+
+export interface TestServer {
+  url: string;
+  /** server-side sockets in accept order */
+  accepted: WebSocket[];
+  close(): Promise<void>;
+}
+
+/** Accepts listen sockets and attaches each to `fanout` (what the control layer will do). */
+export async function startFanoutServer(fanout: AudienceFanout): Promise<TestServer> {
+  const http: Server = createServer();
+  const wss = new WebSocketServer({ ...AUDIENCE_WS_SERVER_OPTIONS, noServer: true });
+  const accepted: WebSocket[] = [];
+  let n = 0;
+  http.on('upgrade', (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      configureListenSocket(req.socket);
+      accepted.push(ws);
+      if (!fanout.closed) fanout.attach(ws, { userId: asUserId(`u${n++}`) });
+      ws.on('close', () => fanout.closed || fanout.detach(ws));
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/listen`,
+    accepted,
+    close: async () => {
+      for (const ws of accepted) ws.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+export interface TestClient {
+  ws: WebSocket;
+  binary: Buffer[];
+  text: string[];
+  /** Date.now() when each binary message arrived */
+  binaryAt: number[];
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+export async function connectClient(url: string): Promise<TestClient> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const client: TestClient = {
+    ws,
+    binary: [],
+    text: [],
+    binaryAt: [],
+    closed: new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    ),
+  };
+  ws.on('message', (data, isBinary) => {
+    const buf = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    if (isBinary) {
+      client.binary.push(buf);
+      client.binaryAt.push(Date.now());
+    } else client.text.push(buf.toString('utf8'));
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return client;
+}
+
+/** Polls `cond` every 5 ms until it holds or `timeoutMs` passes (then throws). */
+export async function waitFor(cond: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Real Opus frames of a sine tone (48 kHz mono, 20 ms), numbered from `firstSeq`. */
+export function toneFrames(count: number, hz = 440, firstSeq = 0, bitrate?: number): AudioFrame[] {
+  const encoder = new Encoder({ channels: 1, sample_rate: SAMPLE_RATE, application: 'voip' });
+  if (bitrate) encoder.bitrate = bitrate;
+  const frames: AudioFrame[] = [];
+  const pcm = new Int16Array(FRAME_SAMPLES);
+  for (let f = 0; f < count; f++) {
+    for (let i = 0; i < FRAME_SAMPLES; i++) {
+      const t = (f * FRAME_SAMPLES + i) / SAMPLE_RATE;
+      pcm[i] = Math.round(Math.sin(2 * Math.PI * hz * t) * 0.3 * 32767);
+    }
+    frames.push({ seq: (firstSeq + f) >>> 0, mixedAt: Date.now(), opus: encoder.encode(pcm) });
+  }
+  return frames;
+}
