@@ -30,7 +30,7 @@ function record(stream: OggStream, fromIndex: number): Uint8Array[] {
 }
 
 for (const framesPerPage of [1, 10, 50]) {
-  test(`an Ogg/Opus stream of 5 s (${framesPerPage} frames per page) decodes in ffmpeg to the 440 Hz tone`, async () => {
+  void test(`an Ogg/Opus stream of 5 s (${framesPerPage} frames per page) decodes in ffmpeg to the 440 Hz tone`, async () => {
     const stream = new OggStream({ framesPerPage });
     const chunks = record(stream, 0);
     for (const f of toneFrames(250)) stream.push(f);
@@ -45,7 +45,7 @@ for (const framesPerPage of [1, 10, 50]) {
   });
 }
 
-test('a late joiner (header pages + pages from the middle) decodes from where it joined', async () => {
+void test('a late joiner (header pages + pages from the middle) decodes from where it joined', async () => {
   const stream = new OggStream({ framesPerPage: 10 });
   const chunks = record(stream, 100); // joins at 2 s
   for (const f of toneFrames(250)) stream.push(f);
@@ -59,7 +59,7 @@ test('a late joiner (header pages + pages from the middle) decodes from where it
   stream.close();
 });
 
-test('our page CRCs match the CRCs ffmpeg writes when it remuxes the stream', async () => {
+void test('our page CRCs match the CRCs ffmpeg writes when it remuxes the stream', async () => {
   const stream = new OggStream({ framesPerPage: 10 });
   const chunks = record(stream, 0);
   for (const f of toneFrames(50)) stream.push(f);
@@ -87,7 +87,7 @@ test('our page CRCs match the CRCs ffmpeg writes when it remuxes the stream', as
   stream.close();
 });
 
-test('ffmpeg listening over HTTP to a live Ogg stream gets the tone in real time', async () => {
+void test('ffmpeg listening over HTTP to a live Ogg stream gets the tone in real time', async () => {
   const stream = new OggStream({ framesPerPage: 5 });
   const fanout = new OggFanout(stream);
   const server = createServer((req, res) => {

@@ -67,7 +67,7 @@ const frame = (seq: number, bytes = 80): { seq: number; mixedAt: number; opus: U
   opus: new Uint8Array(bytes).fill(seq & 0xff),
 });
 
-test('large packets continue across pages and reassemble byte for byte', () => {
+void test('large packets continue across pages and reassemble byte for byte', () => {
   const packets = Array.from({ length: 50 }, (_, i) => ({
     data: new Uint8Array(1275).fill(i),
     granule: BigInt((i + 1) * 960),
@@ -94,7 +94,7 @@ test('large packets continue across pages and reassemble byte for byte', () => {
   assert.equal(pages.at(-1)?.granule, 51n * 960n);
 });
 
-test('the header pages are OpusHead (BOS, page 0) and OpusTags (page 1)', () => {
+void test('the header pages are OpusHead (BOS, page 0) and OpusTags (page 1)', () => {
   const s = new OggStream({ serial: 42, preSkip: 312 });
   const pages = parsePages(s.headerPages());
   assert.equal(pages.length, 2);
@@ -109,7 +109,7 @@ test('the header pages are OpusHead (BOS, page 0) and OpusTags (page 1)', () => 
   assert.ok(pages.every((p) => p.serial === 42 && p.granule === 0n));
 });
 
-test('data pages carry framesPerPage frames, 48 kHz granules and consecutive numbers', () => {
+void test('data pages carry framesPerPage frames, 48 kHz granules and consecutive numbers', () => {
   const s = new OggStream({ serial: 1, framesPerPage: 5 });
   const out: Uint8Array[] = [];
   s.on('page', (p) => out.push(p.bytes));
@@ -133,7 +133,7 @@ test('data pages carry framesPerPage frames, 48 kHz granules and consecutive num
   assert.throws(() => s.push(frame(201)), /closed/);
 });
 
-test('lost frames are filled with loss-concealment packets, stale ones dropped', () => {
+void test('lost frames are filled with loss-concealment packets, stale ones dropped', () => {
   const t = new FrameTimeline({ maxFillFrames: 3 });
   assert.equal(t.accept(frame(10)).length, 1);
   assert.equal(t.accept(frame(10)).length, 0, 'duplicate');
@@ -177,7 +177,7 @@ class FakeSink extends EventEmitter implements PageSink {
   }
 }
 
-test('a listener gets the header pages first, then joins at the next page', () => {
+void test('a listener gets the header pages first, then joins at the next page', () => {
   const s = new OggStream({ framesPerPage: 1 });
   const fan = new OggFanout(s);
   for (let i = 0; i < 3; i++) s.push(frame(i));
@@ -196,7 +196,7 @@ test('a listener gets the header pages first, then joins at the next page', () =
   assert.equal(fan.size, 0);
 });
 
-test('a slow listener skips pages and is ended after too many, others are unaffected', () => {
+void test('a slow listener skips pages and is ended after too many, others are unaffected', () => {
   const s = new OggStream({ framesPerPage: 1 });
   const fan = new OggFanout(s, { maxBufferedBytes: 1000, maxSkippedFrames: 10 });
   const slow = new FakeSink();
