@@ -1,0 +1,88 @@
+/**
+ * Listener counters. A join or leave is O(1): it moves counters and, at most once per window,
+ * the Room emits `counts` (only when they changed). No per-listener event, no array scan.
+ *
+ * Memory: one Set entry per distinct signed-in user who ever joined (for `totalJoined`) and
+ * one Map entry per signed-in user listening now (for presence checks like invites).
+ */
+import type { UserId } from '../../protocol/ids.js';
+import type { SpaceCounts } from '../../protocol/space.js';
+import type { Clock } from '../ports/clock.js';
+
+export class AudienceCounter {
+  #listeningNow = 0;
+  #totalJoined = 0;
+  readonly #seen = new Set<UserId>();
+  /** signed-in user -> open listening connections */
+  readonly #present = new Map<UserId, number>();
+  #lastEmitted: SpaceCounts;
+  #timer: { cancel(): void } | null = null;
+
+  /**
+   * @param windowMs minimum ms between two `counts` emissions
+   * @param onCounts called with the new counts, at most once per window, only on change
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly windowMs: number,
+    private readonly onCounts: (counts: SpaceCounts) => void,
+    initial: SpaceCounts = { listeningNow: 0, totalJoined: 0 },
+  ) {
+    this.#listeningNow = initial.listeningNow;
+    this.#totalJoined = initial.totalJoined;
+    this.#lastEmitted = { ...initial };
+  }
+
+  counts(): SpaceCounts {
+    return { listeningNow: this.#listeningNow, totalJoined: this.#totalJoined };
+  }
+
+  isPresent(userId: UserId): boolean {
+    return this.#present.has(userId);
+  }
+
+  /** one listening connection opened; `null` = anonymous (each connection counts once) */
+  joined(userId: UserId | null): void {
+    this.#listeningNow++;
+    if (userId === null) {
+      this.#totalJoined++;
+    } else {
+      this.#present.set(userId, (this.#present.get(userId) ?? 0) + 1);
+      if (!this.#seen.has(userId)) {
+        this.#seen.add(userId);
+        this.#totalJoined++;
+      }
+    }
+    this.#schedule();
+  }
+
+  /** one listening connection closed; unknown users are ignored (never below zero) */
+  left(userId: UserId | null): void {
+    if (userId !== null) {
+      const n = this.#present.get(userId);
+      if (n === undefined) return;
+      if (n <= 1) this.#present.delete(userId);
+      else this.#present.set(userId, n - 1);
+    }
+    if (this.#listeningNow === 0) return;
+    this.#listeningNow--;
+    this.#schedule();
+  }
+
+  close(): void {
+    this.#timer?.cancel();
+    this.#timer = null;
+  }
+
+  #schedule(): void {
+    if (this.#timer) return;
+    this.#timer = this.clock.setTimeout(() => {
+      this.#timer = null;
+      const now = this.counts();
+      const last = this.#lastEmitted;
+      if (now.listeningNow === last.listeningNow && now.totalJoined === last.totalJoined) return;
+      this.#lastEmitted = now;
+      this.onCounts({ ...now });
+    }, this.windowMs);
+  }
+}

@@ -1,0 +1,47 @@
+import type { UserId } from '../../protocol/ids.js';
+import type { Role, SpaceCounts, SpaceSnapshot, SpaceState, SpeakRequest } from '../../protocol/space.js';
+import type { ReactionBatch } from './reaction-window.js';
+
+/** a message for one person (the transport finds their connection) */
+export type RoomNotice =
+  { type: 'invited' } | { type: 'role'; role: Role } | { type: 'hand'; raised: boolean };
+
+/** What a Room tells its transports. All are emitted with `safeEmit`. */
+export type RoomEvents = {
+  /** one per lifecycle transition */
+  state: [from: SpaceState, to: SpaceState];
+  /** stage, leader or Space changed (one per command that changed them) */
+  snapshot: [SpaceSnapshot];
+  /** the raised hands changed; for host and co-hosts only */
+  requests: [SpeakRequest[]];
+  /** at most once per counts window, only on change */
+  counts: [SpaceCounts];
+  /** at most once per reaction window, never empty */
+  reactions: [ReactionBatch];
+  notify: [userId: UserId, notice: RoomNotice];
+  /** close this person's connections to the Space */
+  kicked: [userId: UserId, reason: 'removed' | 'banned'];
+  /** who the mixer should include (on stage, not muted); emitted on change */
+  mix: [unmutedOnStage: UserId[]];
+  /** the Space ended; the Room refuses every command afterwards */
+  ended: [reason: string];
+};
+
+/** tunables, all in ms except the request cap */
+export interface RoomConfig {
+  /** how long the host's stage connection may be gone before a co-host leads */
+  hostGraceMs: number;
+  /** reaction aggregation window */
+  reactionWindowMs: number;
+  /** minimum interval between two `counts` events */
+  countsWindowMs: number;
+  /** raised hands kept at once; more are refused with too_many_requests */
+  maxPendingRequests: number;
+}
+
+export const DEFAULT_ROOM_CONFIG: RoomConfig = {
+  hostGraceMs: 30_000,
+  reactionWindowMs: 500,
+  countsWindowMs: 1_000,
+  maxPendingRequests: 100,
+};

@@ -1,0 +1,299 @@
+/**
+ * The room actor: one per Space on its home node. It holds the live stage, raised hands,
+ * invites, counters and reactions, enforces the permission matrix, and owns the ONE
+ * lifecycle transition function. Transport-free: the stage/audience layers feed it
+ * authenticated `Actor`s and relay its events.
+ *
+ * Lifecycle: `Room.load` (refuses ended Spaces) -> commands ... -> Space ends (`ended` event;
+ * every command then throws space_ended) -> `close()` (idempotent; cancels timers, drops
+ * listeners; any method afterwards throws).
+ */
+import type { SpaceId, UserId } from '../../protocol/ids.js';
+import type { AudienceClientMessage } from '../../protocol/audience.js';
+import type { StageClientMessage } from '../../protocol/stage.js';
+import type { Role, SpaceInfo, SpaceSnapshot, SpaceState, SpeakRequest } from '../../protocol/space.js';
+import type { Clock } from '../ports/clock.js';
+import type { SpacePatch, Store } from '../ports/store.js';
+import { RostraError } from '../errors.js';
+import { TypedEmitter } from '../events.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Actor } from './actor.js';
+export type { Actor } from './actor.js';
+import { AudienceCounter } from './audience-counter.js';
+import { authorize } from './authorize.js';
+import type { RoomContext } from './commands.js';
+import { dispatchAudience, dispatchStage } from './dispatch.js';
+import { LeaderTracker } from './leader.js';
+import { assertTransition } from './lifecycle.js';
+import { ReactionWindow } from './reaction-window.js';
+import { DEFAULT_ROOM_CONFIG, type RoomConfig, type RoomEvents } from './room-events.js';
+import { StageRoster } from './stage-roster.js';
+
+export interface RoomDeps {
+  spaceId: SpaceId;
+  store: Store;
+  clock: Clock;
+  log?: Logger;
+  config?: Partial<RoomConfig>;
+}
+
+export class Room {
+  readonly id: SpaceId;
+  readonly events = new TypedEmitter<RoomEvents>();
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #config: RoomConfig;
+  #info: SpaceInfo;
+  readonly #roster: StageRoster;
+  readonly #requests = new Map<UserId, SpeakRequest>();
+  readonly #invites = new Set<UserId>();
+  readonly #banned = new Set<UserId>();
+  readonly #audience: AudienceCounter;
+  readonly #reactions: ReactionWindow;
+  readonly #leader: LeaderTracker;
+  readonly #ctx: RoomContext;
+  #lastLeader: UserId;
+  #lastMix: string;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  /** loads the Space from the store; throws space_not_found or space_ended */
+  static async load(deps: RoomDeps): Promise<Room> {
+    const info = await deps.store.getSpace(deps.spaceId);
+    if (!info) throw new RostraError('space_not_found');
+    if (info.state === 'ended') throw new RostraError('space_ended');
+    const host = await deps.store.getAccount(info.hostId);
+    return new Room(deps, info, host?.handle ?? info.hostId);
+  }
+
+  private constructor(deps: RoomDeps, info: SpaceInfo, hostHandle: string) {
+    this.id = deps.spaceId;
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#log = (deps.log ?? silentLogger).child({ spaceId: deps.spaceId });
+    this.#config = { ...DEFAULT_ROOM_CONFIG, ...deps.config };
+    this.#info = info;
+    this.#roster = new StageRoster({ userId: info.hostId, handle: hostHandle });
+    this.#audience = new AudienceCounter(this.#clock, this.#config.countsWindowMs, (c) =>
+      this.events.safeEmit('counts', c),
+    );
+    this.#reactions = new ReactionWindow(this.#clock, this.#config.reactionWindowMs, (b) =>
+      this.events.safeEmit('reactions', b),
+    );
+    this.#leader = new LeaderTracker(this.#clock, this.#config.hostGraceMs, this.#roster, () =>
+      this.#leaderMaybeChanged(),
+    );
+    this.#lastLeader = this.#leader.leaderId();
+    this.#lastMix = this.#roster.mixList().join(',');
+    this.events.onListenerError = (error, event) =>
+      this.#log.error({ err: error, event }, 'room event listener threw');
+    this.#ctx = this.#context();
+  }
+
+  get state(): SpaceState {
+    return this.#info.state;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  snapshot(): SpaceSnapshot {
+    this.#open();
+    return {
+      space: { ...this.#info },
+      stage: this.#roster.list(),
+      counts: this.#audience.counts(),
+      leaderId: this.#leader.leaderId(),
+    };
+  }
+
+  /** raised hands, oldest first */
+  requests(): SpeakRequest[] {
+    this.#open();
+    return [...this.#requests.values()].map((r) => ({ ...r }));
+  }
+
+  roleOf(userId: UserId): Role {
+    this.#open();
+    return this.#roster.roleOf(userId);
+  }
+
+  /** who the mixer should include right now */
+  mixList(): UserId[] {
+    this.#open();
+    return this.#roster.mixList();
+  }
+
+  /** may this person enter (listen or connect to the stage)? throws space_ended/anonymous_not_allowed/banned */
+  async admit(actor: Actor): Promise<void> {
+    this.#open();
+    if (this.#info.state === 'ended') throw new RostraError('space_ended');
+    if (actor.userId === null || actor.anonymous) {
+      if (!this.#info.allowAnonymous) throw new RostraError('anonymous_not_allowed');
+      return;
+    }
+    if (this.#banned.has(actor.userId) || (await this.#store.isBanned(this.id, actor.userId))) {
+      this.#banned.add(actor.userId);
+      throw new RostraError('banned');
+    }
+  }
+
+  /** every command of the stage WebSocket; throws RostraError on refusal (nothing changed) */
+  handleStage(actor: Actor, msg: StageClientMessage): Promise<void> {
+    return this.#serial(() => dispatchStage(this.#ctx, actor, msg, this.#authorize));
+  }
+
+  /** react, raise/lower hand, accept/decline invite; throws RostraError on refusal */
+  handleAudience(actor: Actor, msg: AudienceClientMessage): Promise<void> {
+    return this.#serial(() => dispatchAudience(this.#ctx, actor, msg, this.#authorize));
+  }
+
+  /** scheduled -> backstage (host or admin; usually via HTTP) */
+  openBackstage(actor: Actor): Promise<void> {
+    return this.#serial(async () => {
+      this.#authorize('open_backstage', actor);
+      await this.#transition('backstage', 'open_backstage');
+    });
+  }
+
+  /** a listening connection opened: O(1), counters only */
+  listenerJoined(actor: Actor): void {
+    this.#open();
+    this.#audience.joined(actor.anonymous ? null : actor.userId);
+  }
+
+  /** a listening connection closed: O(1), counters only */
+  listenerLeft(actor: Actor): void {
+    this.#open();
+    this.#audience.left(actor.anonymous ? null : actor.userId);
+  }
+
+  /** a stage WebSocket of `userId` opened/closed: drives host grace and the leader */
+  stagePresence(userId: UserId, connected: boolean): void {
+    this.#open();
+    this.#leader.presence(userId, connected);
+    this.#leaderMaybeChanged();
+  }
+
+  /** a WebRTC publish session of `userId` came up/went down (StageMember.connected) */
+  publishing(userId: UserId, connected: boolean): void {
+    this.#open();
+    if (this.#roster.setConnected(userId, connected)) this.#stageChanged();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stopTimers();
+    this.events.removeAllListeners();
+  }
+
+  readonly #authorize = (action: Parameters<typeof authorize>[0], actor: Actor, target?: UserId): Role =>
+    authorize(action, actor, this.#info.state, (id) => this.#roster.roleOf(id), target);
+
+  /** THE lifecycle transition: checks the edge, compare-and-sets the store, logs, emits */
+  async #transition(to: SpaceState, reason: string): Promise<void> {
+    const from = this.#info.state;
+    assertTransition(from, to);
+    const patch: SpacePatch = { state: to };
+    if (to === 'live') patch.startedAt = this.#clock.now();
+    if (to === 'ended') patch.endedAt = this.#clock.now();
+    const updated = await this.#store.updateSpace(this.id, patch, from);
+    if (!updated) {
+      // someone else (another node, an admin tool) moved the Space: adopt the stored truth
+      const fresh = await this.#store.getSpace(this.id);
+      if (fresh && fresh.state !== from) this.#adopt(fresh);
+      throw new RostraError('invalid_transition', `the Space is no longer ${from}`);
+    }
+    this.#info = updated;
+    this.#log.info({ from, to, reason }, `${from} -> ${to}`);
+    this.events.safeEmit('state', from, to);
+    if (to === 'ended') this.#ended(reason);
+    else this.#stageChanged();
+  }
+
+  #adopt(fresh: SpaceInfo): void {
+    const from = this.#info.state;
+    this.#info = fresh;
+    this.#log.warn({ from, to: fresh.state }, `${from} -> ${fresh.state} (changed elsewhere)`);
+    this.events.safeEmit('state', from, fresh.state);
+    if (fresh.state === 'ended') this.#ended('ended elsewhere');
+  }
+
+  #ended(reason: string): void {
+    this.#stopTimers();
+    this.#requests.clear();
+    this.#invites.clear();
+    this.#lastMix = '';
+    this.events.safeEmit('mix', []);
+    this.events.safeEmit('snapshot', this.snapshot());
+    this.events.safeEmit('ended', reason);
+  }
+
+  #stopTimers(): void {
+    this.#audience.close();
+    this.#reactions.close();
+    this.#leader.close();
+  }
+
+  #stageChanged(): void {
+    this.#lastLeader = this.#leader.leaderId();
+    this.events.safeEmit('snapshot', this.snapshot());
+    const mix = this.#roster.mixList();
+    const key = mix.join(',');
+    if (key !== this.#lastMix) {
+      this.#lastMix = key;
+      this.events.safeEmit('mix', mix);
+    }
+  }
+
+  #leaderMaybeChanged(): void {
+    if (this.#closed || this.#leader.leaderId() === this.#lastLeader) return;
+    this.#stageChanged();
+  }
+
+  #serial(fn: () => Promise<void> | void): Promise<void> {
+    this.#open();
+    const run = this.#queue.then(() => {
+      this.#open();
+      return fn();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new RostraError('internal', `room ${this.id} is closed`);
+  }
+
+  #context(): RoomContext {
+    return {
+      spaceId: this.id,
+      store: this.#store,
+      roster: this.#roster,
+      requests: this.#requests,
+      invites: this.#invites,
+      maxPendingRequests: this.#config.maxPendingRequests,
+      now: () => this.#clock.now(),
+      state: () => this.#info.state,
+      isPresent: (id) => this.#audience.isPresent(id) || this.#leader.isPresent(id),
+      transition: (to, reason) => this.#transition(to, reason),
+      persistHost: async (hostId) => {
+        const updated = await this.#store.updateSpace(this.id, { hostId }, this.#info.state);
+        if (!updated) throw new RostraError('invalid_transition', 'the Space changed meanwhile');
+        this.#info = updated;
+      },
+      hostMoved: () => this.#leader.hostChanged(),
+      react: (emoji) => this.#reactions.add(emoji),
+      notify: (id, notice) => this.events.safeEmit('notify', id, notice),
+      kick: (id, reason) => {
+        if (reason === 'banned') this.#banned.add(id);
+        this.events.safeEmit('kicked', id, reason);
+      },
+      stageChanged: () => this.#stageChanged(),
+      requestsChanged: () => this.events.safeEmit('requests', this.requests()),
+    };
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * A tiny in-memory Store for unit tests of the Space domain. Implements the port's semantics
+ * that the Room relies on (compare-and-set updateSpace, idempotent bans/reminders); not an
+ * adapter for production (the embedded default is store-sqlite).
+ */
+import type { SpaceId, UserId } from '../../../protocol/ids.js';
+import type { SpaceInfo } from '../../../protocol/space.js';
+import { RostraError } from '../../errors.js';
+import type {
+  AccountRecord,
+  BanRecord,
+  ListSpacesQuery,
+  SpacePatch,
+  SpaceRecord,
+  Store,
+} from '../../ports/store.js';
+
+export class MemoryStore implements Store {
+  readonly accounts = new Map<UserId, AccountRecord>();
+  readonly spaces = new Map<SpaceId, SpaceRecord>();
+  readonly reminders = new Map<SpaceId, Set<UserId>>();
+  readonly bans = new Map<SpaceId, Map<UserId, BanRecord>>();
+  /** number of updateSpace calls, for tests that count writes */
+  updates = 0;
+
+  createAccount(account: AccountRecord): Promise<void> {
+    for (const a of this.accounts.values()) {
+      if (a.handle === account.handle) return Promise.reject(new RostraError('handle_taken'));
+    }
+    this.accounts.set(account.id, { ...account });
+    return Promise.resolve();
+  }
+
+  getAccount(id: UserId): Promise<AccountRecord | null> {
+    const a = this.accounts.get(id);
+    return Promise.resolve(a ? { ...a } : null);
+  }
+
+  getAccountByHandle(handle: string): Promise<AccountRecord | null> {
+    const a = [...this.accounts.values()].find((x) => x.handle === handle);
+    return Promise.resolve(a ? { ...a } : null);
+  }
+
+  createSpace(space: SpaceRecord): Promise<SpaceInfo> {
+    this.spaces.set(space.id, { ...space });
+    return Promise.resolve(this.#info(space));
+  }
+
+  getSpace(id: SpaceId): Promise<SpaceInfo | null> {
+    const s = this.spaces.get(id);
+    return Promise.resolve(s ? this.#info(s) : null);
+  }
+
+  updateSpace(id: SpaceId, patch: SpacePatch, expectState?: SpaceInfo['state']): Promise<SpaceInfo | null> {
+    this.updates++;
+    const s = this.spaces.get(id);
+    if (!s || (expectState !== undefined && s.state !== expectState)) return Promise.resolve(null);
+    const next = { ...s, ...patch };
+    this.spaces.set(id, next);
+    return Promise.resolve(this.#info(next));
+  }
+
+  listSpaces(query: ListSpacesQuery): Promise<SpaceInfo[]> {
+    const limit = Math.min(query.limit ?? 100, 500);
+    const list = [...this.spaces.values()].filter((s) => query.states.includes(s.state));
+    return Promise.resolve(list.slice(0, limit).map((s) => this.#info(s)));
+  }
+
+  addReminder(spaceId: SpaceId, userId: UserId): Promise<number> {
+    const set = this.reminders.get(spaceId) ?? new Set<UserId>();
+    set.add(userId);
+    this.reminders.set(spaceId, set);
+    return Promise.resolve(set.size);
+  }
+
+  removeReminder(spaceId: SpaceId, userId: UserId): Promise<number> {
+    const set = this.reminders.get(spaceId);
+    set?.delete(userId);
+    return Promise.resolve(set?.size ?? 0);
+  }
+
+  hasReminder(spaceId: SpaceId, userId: UserId): Promise<boolean> {
+    return Promise.resolve(this.reminders.get(spaceId)?.has(userId) ?? false);
+  }
+
+  addBan(ban: BanRecord): Promise<void> {
+    const m = this.bans.get(ban.spaceId) ?? new Map<UserId, BanRecord>();
+    if (!m.has(ban.userId)) m.set(ban.userId, { ...ban });
+    this.bans.set(ban.spaceId, m);
+    return Promise.resolve();
+  }
+
+  isBanned(spaceId: SpaceId, userId: UserId): Promise<boolean> {
+    return Promise.resolve(this.bans.get(spaceId)?.has(userId) ?? false);
+  }
+
+  listBans(spaceId: SpaceId): Promise<BanRecord[]> {
+    return Promise.resolve([...(this.bans.get(spaceId)?.values() ?? [])].map((b) => ({ ...b })));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #info(s: SpaceRecord): SpaceInfo {
+    return { ...s, reminderCount: this.reminders.get(s.id)?.size ?? 0 };
+  }
+}
