@@ -1,0 +1,55 @@
+/**
+ * Readable messages for the server's stable error codes. The catalog's own message is the
+ * fallback; these are phrased for the person looking at the screen.
+ */
+import { ERRORS, isErrorCode } from '../../../src/protocol/errors.js';
+import type { ErrorCode } from '../../../src/protocol/errors.js';
+
+const FRIENDLY: Partial<Record<ErrorCode, string>> = {
+  unauthenticated: 'Please sign in first.',
+  token_expired: 'Your session has expired. Please sign in again.',
+  bad_credentials: 'That handle or password is wrong.',
+  forbidden: 'Your role in this Space does not allow that.',
+  banned: 'You are banned from this Space.',
+  anonymous_not_allowed: 'This Space asks listeners to sign in.',
+  space_not_found: 'This Space does not exist (or no longer exists).',
+  user_not_found: 'No one with that handle or id was found.',
+  handle_taken: 'That handle is taken. Try another one.',
+  space_ended: 'This Space has ended.',
+  space_not_live: 'The Space is not live yet.',
+  stage_full: 'The stage is full.',
+  cohosts_full: 'There are already two co-hosts.',
+  not_on_stage: 'That person is not on stage.',
+  already_on_stage: 'That person is already on stage.',
+  not_in_space: 'That person is not in the Space right now.',
+  no_request: 'That person has not asked to speak.',
+  no_invite: 'The invitation is no longer valid.',
+  cannot_target_self: 'You cannot do that to yourself.',
+  cannot_target_host: 'You cannot do that to the host.',
+  too_many_requests: 'Slow down a little and try again.',
+  server_busy: 'The server is at capacity. Try again in a moment.',
+};
+
+/** An error carrying the server's stable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'network',
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function readableError(code: string, fallback?: string): string {
+  if (code === 'network') return 'Cannot reach the server. Check your connection.';
+  if (isErrorCode(code)) return FRIENDLY[code] ?? fallback ?? ERRORS[code].message;
+  return fallback ?? 'Something went wrong.';
+}
+
+export function describe(err: unknown): string {
+  if (err instanceof ApiError) return readableError(err.code, err.message);
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}

@@ -1,0 +1,149 @@
+/**
+ * Your mic on stage: a big LIVE / MUTED indicator (always visible while you are on stage), the
+ * mute toggle, and a mic-check level meter. The mic starts muted. Unmuting asks the server
+ * first and only enables the track on its ack; a mute from a host (snapshot says muted)
+ * disables the track at once. The indicator shows the local track state, which is the truth
+ * about what leaves your browser.
+ */
+import { h, replace } from '../dom.js';
+import { micIcon, micOffIcon } from '../icons.js';
+import { describe } from '../errors.js';
+import type { Mic } from './mic.js';
+import type { RoomActions } from './actions.js';
+
+export interface MicPanel {
+  el: HTMLElement;
+  /** the mic once connected (null before) */
+  attach(mic: Mic): void;
+  /** server says whether I am muted */
+  serverMuted(muted: boolean): void;
+  close(): void;
+}
+
+export function micPanel(
+  actions: RoomActions,
+  connect: () => Promise<void>,
+  onLive: (live: boolean) => void,
+): MicPanel {
+  let mic: Mic | null = null;
+  let raf = 0;
+  let busy = false;
+  const indicator = h('div', {
+    class: 'mic-state muted',
+    'data-testid': 'mic-state',
+    role: 'status',
+    'aria-live': 'assertive',
+  });
+  const toggle = h('button', {
+    type: 'button',
+    class: 'mic-toggle',
+    'data-testid': 'mic-toggle',
+    disabled: true,
+  });
+  const connectBtn = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-testid': 'mic-connect' },
+    'Connect your mic',
+  );
+  const meterFill = h('div', { class: 'meter-fill' });
+  const meter = h(
+    'div',
+    {
+      class: 'meter',
+      role: 'meter',
+      'aria-label': 'Mic check level',
+      'aria-valuemin': 0,
+      'aria-valuemax': 100,
+      'aria-valuenow': 0,
+      'data-testid': 'mic-meter',
+    },
+    meterFill,
+  );
+  const hint = h(
+    'p',
+    { class: 'hint' },
+    'Mic check: speak and watch the bar. Only you see it; nothing is sent while MUTED.',
+  );
+
+  const paint = (): void => {
+    const live = mic?.live ?? false;
+    indicator.className = `mic-state ${live ? 'live' : 'muted'}`;
+    indicator.dataset.state = live ? 'live' : 'muted';
+    if (live) replace(indicator, micIcon(), ' LIVE', h('small', {}, 'everyone hears you'));
+    else
+      replace(
+        indicator,
+        micOffIcon(),
+        ' MUTED',
+        h('small', {}, mic ? 'no one hears you' : 'mic not connected'),
+      );
+    toggle.textContent = live ? 'Mute' : 'Unmute';
+    toggle.setAttribute('aria-pressed', String(live));
+    toggle.disabled = !mic || busy;
+    connectBtn.hidden = mic !== null;
+    onLive(live);
+  };
+
+  const tick = (): void => {
+    if (!mic) return;
+    const pct = Math.round(mic.level() * 100);
+    meterFill.style.width = `${pct}%`;
+    meter.setAttribute('aria-valuenow', String(pct));
+    raf = requestAnimationFrame(tick);
+  };
+
+  connectBtn.addEventListener('click', () => {
+    connectBtn.disabled = true;
+    connect()
+      .catch((err: unknown) => actions.notify(`Could not use your microphone: ${describe(err)}`, 'error'))
+      .finally(() => (connectBtn.disabled = false));
+  });
+
+  toggle.addEventListener('click', () => {
+    if (!mic || busy) return;
+    const m = mic;
+    if (m.live) {
+      // mute locally first: never wait on the network to stop a hot mic
+      m.setLive(false);
+      paint();
+      actions.stage({ type: 'mute_self' }).catch((err: unknown) => actions.notify(describe(err), 'error'));
+      return;
+    }
+    busy = true;
+    paint();
+    actions
+      .stage({ type: 'unmute' })
+      .then(() => m.setLive(true))
+      .catch((err: unknown) => actions.notify(describe(err), 'error'))
+      .finally(() => {
+        busy = false;
+        paint();
+      });
+  });
+
+  paint();
+  return {
+    el: h(
+      'section',
+      { class: 'panel mic-panel', 'aria-label': 'Your microphone' },
+      indicator,
+      h('div', { class: 'row' }, connectBtn, toggle),
+      meter,
+      hint,
+    ),
+    attach(m) {
+      mic = m;
+      paint();
+      cancelAnimationFrame(raf);
+      raf = requestAnimationFrame(tick);
+    },
+    serverMuted(muted) {
+      if (muted && mic?.live) mic.setLive(false);
+      paint();
+    },
+    close() {
+      cancelAnimationFrame(raf);
+      mic = null;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The room screen of a backstage or live Space. One RoomStore holds the state; the mode
+ * follows your role: on stage (stage socket + mic) or listening (WsPlayer). A role change
+ * swaps the mode (approved / invited up, moved down). `ended` or `removed` closes everything
+ * and shows the ended screen. Returns the cleanup the router calls on navigation.
+ */
+import type { SpaceSnapshot } from '../../../../src/protocol/space.js';
+import { h } from '../dom.js';
+import { getSession } from '../session.js';
+import type { Cleanup } from '../router.js';
+import { endedView } from '../screens/ended.js';
+import { RoomStore, isModerator, isOnStage } from './state.js';
+import type { RoomActions } from './actions.js';
+import { run } from './actions.js';
+import { stageView } from './stage-view.js';
+import { countsView } from './counts.js';
+import { reactionsView } from './reactions.js';
+import { hostPanel } from './host-panel.js';
+import { stageMode } from './stage-mode.js';
+import type { StageMode } from './stage-mode.js';
+import { listenMode } from './listen-mode.js';
+import type { ListenMode } from './listen-mode.js';
+
+/** ms an info message stays before it clears itself */
+const INFO_MS = 4_000;
+
+export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
+  const session = getSession();
+  const me = session?.user.id ?? null;
+  const onStage =
+    me !== null && (snapshot.stage.some((m) => m.userId === me) || snapshot.space.hostId === me);
+  const store = new RoomStore({
+    snapshot,
+    me,
+    role: onStage ? (snapshot.stage.find((m) => m.userId === me)?.role ?? 'host') : 'listener',
+    requests: [],
+    levels: {},
+    handRaised: false,
+    invited: false,
+    ended: null,
+    removed: null,
+  });
+  const spaceId = snapshot.space.id;
+  const spacePath = `/space/${encodeURIComponent(spaceId)}`;
+
+  // ---- layout -----------------------------------------------------------------------------
+  const alert = h('p', { class: 'room-alert', role: 'alert', 'data-testid': 'room-alert' });
+  let alertTimer = 0;
+  const notify: RoomActions['notify'] = (text, kind = 'error') => {
+    window.clearTimeout(alertTimer);
+    alert.textContent = text;
+    alert.dataset.kind = kind;
+    if (kind === 'info' && text) alertTimer = window.setTimeout(() => (alert.textContent = ''), INFO_MS);
+  };
+  const title = h('h1', { 'data-testid': 'space-title' });
+  const badge = h('span', { class: 'state-badge', 'data-testid': 'space-state' });
+  const desc = h('p', { class: 'description' });
+  const counts = countsView();
+  const modeBox = h('div', { class: 'mode' });
+  const hostBox = h('div', {});
+  const leave = h(
+    'button',
+    { type: 'button', class: 'small', 'data-testid': 'leave-stage' },
+    'Leave the stage',
+  );
+
+  let mode: { kind: 'stage'; m: StageMode } | { kind: 'listen'; m: ListenMode } | null = null;
+  const actions: RoomActions = {
+    stage: (cmd) => mode?.m.actions.stage(cmd) ?? Promise.reject(new Error('not connected')),
+    audience: (cmd) => mode?.m.actions.audience(cmd),
+    notify,
+  };
+  leave.addEventListener('click', () => void run(actions, { type: 'leave_stage' }));
+  const stage = stageView(actions);
+  const reactions = reactionsView((emoji) =>
+    mode?.kind === 'stage'
+      ? void run(actions, { type: 'react', emoji })
+      : actions.audience({ type: 'react', emoji }),
+  );
+  const host = hostPanel(actions);
+  root.append(
+    h('header', { class: 'room-head' }, h('div', { class: 'row' }, badge, title), desc, counts.el),
+    alert,
+    h(
+      'div',
+      { class: 'room-grid' },
+      h('div', { class: 'room-main' }, modeBox, stage.el, reactions.el),
+      h('aside', {}, leave, hostBox),
+    ),
+  );
+
+  // ---- mode switching ---------------------------------------------------------------------
+  const enter = (kind: 'stage' | 'listen', fromGesture: boolean): void => {
+    mode?.m.close();
+    if (kind === 'stage') {
+      const m = stageMode(spaceId, store, notify);
+      mode = { kind, m };
+      modeBox.replaceChildren(m.el);
+      if (fromGesture) void m.connectMic().catch(() => undefined);
+    } else {
+      const m = listenMode(spaceId, store, notify, spacePath);
+      mode = { kind, m };
+      modeBox.replaceChildren(m.el);
+      if (fromGesture) void m.play();
+    }
+  };
+
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    mode?.m.close();
+    mode = null;
+    const s = store.state;
+    root.replaceChildren(endedView(s.snapshot, s.removed));
+  };
+
+  const unsub = store.subscribe((s) => {
+    if (s.ended || s.removed) {
+      // defer: we may be inside a mode's message handler
+      queueMicrotask(finish);
+      return;
+    }
+    const sp = s.snapshot.space;
+    title.textContent = sp.title;
+    document.title = `${sp.title} · Rostra`;
+    badge.textContent = sp.state === 'live' ? 'LIVE' : sp.state === 'backstage' ? 'Backstage' : sp.state;
+    badge.dataset.state = sp.state;
+    desc.textContent = sp.description;
+    desc.hidden = !sp.description;
+    counts.render(s.snapshot.counts);
+    stage.render(s);
+    const wanted = isOnStage(s.role) ? 'stage' : 'listen';
+    // a role change arrives right after a click (accept invite) or while you are in the room
+    if (mode && mode.kind !== wanted) enter(wanted, true);
+    leave.hidden = !(s.role === 'speaker' || s.role === 'cohost');
+    if (isModerator(s.role)) {
+      if (!hostBox.firstChild) hostBox.append(host.el);
+      host.render(s);
+    } else hostBox.replaceChildren();
+  });
+  store.onReactions(reactions.burst);
+  enter(store.state.role === 'listener' ? 'listen' : 'stage', false);
+
+  return () => {
+    unsub();
+    window.clearTimeout(alertTimer);
+    mode?.m.close();
+    mode = null;
+    finished = true;
+  };
+}

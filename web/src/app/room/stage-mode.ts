@@ -1,0 +1,132 @@
+/**
+ * Being on stage: the stage socket (room state + commands), your mic (starts MUTED) published
+ * over WHIP, and the other speakers' forwarded audio played through hidden <audio> elements.
+ * Lifecycle: created when your role is host/co-host/speaker, close() (idempotent) when you
+ * leave the stage, the Space ends or the screen changes.
+ */
+import type { SpaceId } from '../../../../src/protocol/ids.js';
+import type { StageServerMessage } from '../../../../src/protocol/stage.js';
+// web/src/stage is the browser's own WHIP client, not the server's src/stage layer that the
+// lint pattern '**/stage/**' is meant to keep out of the web bundle
+// eslint-disable-next-line no-restricted-imports
+import { StagePublisher } from '../../stage/whip-client.js';
+import { socketUrl } from '../api.js';
+import { h } from '../dom.js';
+import { readableError } from '../errors.js';
+import { getSession } from '../session.js';
+import { Mic } from './mic.js';
+import { StageSocket } from './stage-socket.js';
+import { micPanel } from './mic-panel.js';
+import type { RoomActions } from './actions.js';
+import type { RoomStore } from './state.js';
+
+export interface StageMode {
+  /** the mic panel (LIVE/MUTED, toggle, meter) */
+  el: HTMLElement;
+  actions: RoomActions;
+  /** asks for the mic and publishes it (muted); call soon after a click */
+  connectMic(): Promise<void>;
+  close(): void;
+}
+
+export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomActions['notify']): StageMode {
+  let closed = false;
+  let mic: Mic | null = null;
+  let publisher: StagePublisher | null = null;
+  const audioEls = new Map<number, HTMLAudioElement>();
+  const audioBox = h('div', { hidden: true });
+
+  const onMessage = (msg: StageServerMessage): void => {
+    if (msg.type === 'error') {
+      // errors with a ref are shown by whoever sent the command
+      if (msg.ref === undefined) notify(readableError(msg.code, msg.message), 'error');
+      return;
+    }
+    store.applyMessage(msg);
+    // on (re)connect: if the server thinks we are unmuted while our track is off, say so,
+    // so the room never shows a mic as open when it is not (and vice versa)
+    if (msg.type === 'welcome') {
+      const me = msg.snapshot.stage.find((m) => m.userId === msg.you.userId);
+      if (me && !me.muted && !(mic?.live ?? false))
+        void ws.send({ type: 'mute_self' }).catch(() => undefined);
+    }
+  };
+  const ws = new StageSocket({
+    url: socketUrl(`/v1/spaces/${encodeURIComponent(spaceId)}/stage`),
+    onMessage,
+    onStatus: (status, code) => {
+      if (status === 'connecting' && !closed) notify('Connecting to the stage…', 'info');
+      if (status === 'open') notify('', 'info');
+      if (
+        status === 'closed' &&
+        code !== undefined &&
+        code !== 1000 &&
+        !store.state.ended &&
+        !store.state.removed
+      ) {
+        notify(`The stage connection was closed (${code}).`, 'error');
+      }
+    },
+  });
+
+  const actions: RoomActions = {
+    stage: (cmd) => ws.send(cmd),
+    audience: () => notify('That is for listeners.', 'error'),
+    notify,
+  };
+
+  let connecting: Promise<void> | null = null;
+  const connect = (): Promise<void> => (connecting ??= doConnect().finally(() => (connecting = null)));
+  const doConnect = async (): Promise<void> => {
+    if (mic) return;
+    const m = await Mic.open();
+    if (closed) {
+      m.close();
+      return;
+    }
+    mic = m;
+    const token = getSession()?.token ?? '';
+    publisher = new StagePublisher({ whipUrl: `/v1/spaces/${encodeURIComponent(spaceId)}/whip`, token });
+    publisher.onRemoteAudio = (slot, stream) => {
+      let el = audioEls.get(slot);
+      if (!el) {
+        el = h('audio', { autoplay: true, 'data-slot': slot });
+        audioEls.set(slot, el);
+        audioBox.appendChild(el);
+      }
+      el.srcObject = stream;
+      void el.play().catch(() => undefined);
+    };
+    await publisher.start(m.stream);
+    publisher.setMicEnabled(false);
+    panel.attach(m);
+  };
+  const panel = micPanel(actions, connect, (live) => publisher?.setMicEnabled(live));
+
+  // a host's mute wins locally at once (the track is disabled on the snapshot that says so)
+  const unsub = store.subscribe((s) => {
+    const me = s.snapshot.stage.find((m) => m.userId === s.me);
+    if (me) panel.serverMuted(me.muted);
+  });
+
+  ws.connect();
+  return {
+    el: h('div', {}, panel.el, audioBox),
+    actions,
+    connectMic: connect,
+    close() {
+      if (closed) return;
+      closed = true;
+      unsub();
+      panel.close();
+      ws.close();
+      mic?.close();
+      mic = null;
+      const p = publisher;
+      publisher = null;
+      if (p) void p.stop().catch(() => undefined);
+      for (const el of audioEls.values()) el.srcObject = null;
+      audioEls.clear();
+    },
+  };
+}
