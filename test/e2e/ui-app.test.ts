@@ -28,6 +28,10 @@ let base = '';
 /** every /v1 request the page made, as "METHOD path" */
 let apiCalls: string[] = [];
 
+/** waits until the element's text is non-empty (a string expression: no DOM types in node) */
+const hasText = (testid: string): string =>
+  `(document.querySelector('[data-testid=${testid}]')?.textContent ?? '') !== ''`;
+
 async function open(hash: string): Promise<Page> {
   const page = await browser.newPage();
   const errors: string[] = [];
@@ -76,19 +80,19 @@ after(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-describe('web app shell', { timeout: 60_000 }, () => {
-  test('the built app loads the lobby without script errors', async () => {
+void describe('web app shell', { timeout: 60_000 }, () => {
+  void test('the built app loads the lobby without script errors', async () => {
     const page = await open('#/');
     assert.equal(await page.textContent('#main h1'), 'Spaces');
     assert.equal(await page.title(), 'Rostra');
     await page.waitForSelector('[data-testid=nav-signin]');
     // the API is missing here, so the lobby says so in words instead of failing silently
-    await page.waitForFunction(() => document.querySelector('[data-testid=lobby-error]')?.textContent !== '');
+    await page.waitForFunction(hasText('lobby-error'));
     assert.deepEqual((page as Page & { errors: string[] }).errors, []);
     await page.close();
   });
 
-  test('hash routes show their screens and unknown routes say not found', async () => {
+  void test('hash routes show their screens and unknown routes say not found', async () => {
     const page = await open('#/signin');
     assert.equal(await page.textContent('#main h1'), 'Sign in');
     assert.ok(await page.isVisible('[data-testid=signin-form]'));
@@ -101,11 +105,11 @@ describe('web app shell', { timeout: 60_000 }, () => {
     await page.waitForSelector('[data-testid=home-link]');
     assert.equal(await page.textContent('#main h1'), 'Page not found');
     await page.goto(`${base}/#/space/not%20an%20id!`);
-    await page.waitForFunction(() => document.querySelector('#main h1')?.textContent === 'No such Space');
+    await page.waitForFunction(`document.querySelector('#main h1')?.textContent === 'No such Space'`);
     await page.close();
   });
 
-  test('the sign-in form refuses a bad handle and a short password without calling the API', async () => {
+  void test('the sign-in form refuses a bad handle and a short password without calling the API', async () => {
     apiCalls = [];
     const page = await open('#/signup');
     await page.fill('[data-testid=handle-input]', 'No Spaces!');
@@ -114,7 +118,7 @@ describe('web app shell', { timeout: 60_000 }, () => {
     assert.match((await page.textContent('[data-testid=handle-error]')) ?? '', /3–32 characters/);
     assert.match((await page.textContent('[data-testid=password-error]')) ?? '', /at least 8/);
     assert.equal(await page.getAttribute('[data-testid=handle-input]', 'aria-invalid'), 'true');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'handle');
+    assert.equal(await page.evaluate(`document.activeElement?.getAttribute('name')`), 'handle');
     // fixing the handle clears its error on the next submit; the password is still refused
     await page.fill('[data-testid=handle-input]', 'good_handle');
     await page.click('[data-testid=auth-submit]');
@@ -127,25 +131,21 @@ describe('web app shell', { timeout: 60_000 }, () => {
     // valid input does go to the server (absent here), and its refusal is shown in words
     await page.fill('[data-testid=password-input]', 'long enough password');
     await page.click('[data-testid=auth-submit]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=form-error]')?.textContent !== '');
+    await page.waitForFunction(hasText('form-error'));
     assert.ok(apiCalls.includes('POST /v1/accounts'));
     await page.close();
   });
 
-  test('the create form needs a title and a start time within the next 14 days', async () => {
+  void test('the create form needs a title and a start time within the next 14 days', async () => {
     apiCalls = [];
     const page = await open('#/');
     // a signed-in session as the app stores it (the token is never sent: validation stops first)
-    await page.evaluate(() =>
-      localStorage.setItem(
-        'rostra.session',
-        JSON.stringify({
-          user: { id: 'u1', handle: 'host_one' },
-          token: 't',
-          expiresAt: Date.now() + 3_600_000,
-        }),
-      ),
-    );
+    const session = {
+      user: { id: 'u1', handle: 'host_one' },
+      token: 't',
+      expiresAt: Date.now() + 3_600_000,
+    };
+    await page.evaluate(`localStorage.setItem('rostra.session', ${JSON.stringify(JSON.stringify(session))})`);
     await page.goto(`${base}/#/new`);
     await page.waitForSelector('[data-testid=create-form]');
     await page.click('[data-testid=create-submit]');
