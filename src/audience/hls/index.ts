@@ -1,0 +1,10 @@
+export { HlsStream, HLS_DEFAULTS } from './hls-stream.js';
+export type { HlsStreamOptions, HlsStreamEvents } from './hls-stream.js';
+export { handleHlsRequest, HLS_CACHE, HLS_CONTENT_TYPES } from './handler.js';
+export type { HlsResponse, HlsQuery } from './handler.js';
+export { renderMediaPlaylist, renderMultivariantPlaylist } from './playlist.js';
+export { SegmentWindow } from './window.js';
+export type { HlsPart, HlsSegment } from './types.js';
+export { partName, segmentName, INIT_NAME, PLAYLIST_NAME, MULTIVARIANT_NAME } from './types.js';
+export { initSegment, dOps, opusSampleEntry, TIMESCALE, TRACK_ID } from './mp4/init.js';
+export { mediaFragment } from './mp4/fragment.js';

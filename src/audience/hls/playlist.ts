@@ -1,0 +1,71 @@
+/**
+ * Renders LL-HLS playlists (draft-pantos-hls-rfc8216bis). The media playlist is rendered once
+ * per new part and cached by HlsStream, never per request.
+ *
+ * Parts are listed for segments that start less than three target durations before the end
+ * of the playlist (the spec's "SHOULD remove parts older than 3 target durations"); older
+ * segments are listed by EXTINF only.
+ */
+import type { HlsSegment } from './types.js';
+import { INIT_NAME, PLAYLIST_NAME, partName, segmentName } from './types.js';
+
+export interface MediaPlaylistInput {
+  /** complete segments in the window, oldest first */
+  segments: readonly HlsSegment[];
+  /** the open segment at the live edge (may have 0 parts), null once ended */
+  open: HlsSegment | null;
+  /** EXT-X-MEDIA-SEQUENCE */
+  mediaSequence: number;
+  targetDuration: number;
+  partTarget: number;
+  ended: boolean;
+}
+
+const fmt = (seconds: number): string => seconds.toFixed(3).replace(/\.?0+$/, '') || '0';
+const pdt = (ms: number): string => new Date(ms).toISOString();
+
+export function renderMediaPlaylist(p: MediaPlaylistInput): string {
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:6',
+    `#EXT-X-TARGETDURATION:${p.targetDuration}`,
+    `#EXT-X-PART-INF:PART-TARGET=${fmt(p.partTarget)}`,
+    `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=${fmt(3 * p.partTarget)}`,
+    `#EXT-X-MEDIA-SEQUENCE:${p.mediaSequence}`,
+    `#EXT-X-MAP:URI="${INIT_NAME}"`,
+  ];
+  const all = p.open ? [...p.segments, p.open] : [...p.segments];
+  let total = 0;
+  for (const s of all) total += s.duration;
+  let start = 0;
+  for (const s of all) {
+    if (s.parts.length === 0) continue; // an open segment with no part yet
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(s.mixedAt)}`);
+    if (total - start <= 3 * p.targetDuration) {
+      for (const part of s.parts) {
+        lines.push(
+          `#EXT-X-PART:DURATION=${fmt(part.duration)},URI="${partName(part.msn, part.index)}",INDEPENDENT=YES`,
+        );
+      }
+    }
+    if (s !== p.open) lines.push(`#EXTINF:${fmt(s.duration)},`, segmentName(s.msn));
+    start += s.duration;
+  }
+  if (p.open && !p.ended) {
+    lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${partName(p.open.msn, p.open.parts.length)}"`);
+  }
+  if (p.ended) lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
+
+/** The multivariant playlist: one audio-only variant. `bandwidth` is the peak bit/s. */
+export function renderMultivariantPlaylist(bandwidth: number, averageBandwidth: number): string {
+  return [
+    '#EXTM3U',
+    '#EXT-X-VERSION:6',
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth)},AVERAGE-BANDWIDTH=${Math.round(averageBandwidth)},CODECS="opus"`,
+    PLAYLIST_NAME,
+    '',
+  ].join('\n');
+}
