@@ -8,6 +8,7 @@
 import type { SpaceId } from '../../../../src/protocol/ids.js';
 import type { AudienceServerMessage } from '../../../../src/protocol/audience.js';
 import { WsPlayer } from '../../player/ws-player.js';
+import type { PlayerState } from '../../player/ws-player.js';
 import { api, socketUrl } from '../api.js';
 import { describe, readableError } from '../errors.js';
 import { listenerPanel } from './listener-panel.js';
@@ -17,6 +18,14 @@ import type { RoomStore } from './state.js';
 
 /** ms between snapshot polls while not connected */
 const POLL_MS = 5_000;
+/** ms between player status updates */
+const STATUS_MS = 1_000;
+
+const STATE_TEXT: Partial<Record<PlayerState, string>> = {
+  connecting: 'Connecting…',
+  buffering: 'Buffering…',
+  reconnecting: 'Connection lost; reconnecting…',
+};
 
 export interface ListenMode {
   el: HTMLElement;
@@ -51,6 +60,7 @@ export function listenMode(
     player?.stop();
     player = null;
     panel.setPlaying('idle');
+    panel.setStatus('');
     panel.render(store.state);
   };
 
@@ -108,6 +118,15 @@ export function listenMode(
       .catch(() => undefined);
   }, POLL_MS);
 
+  const statusTimer = window.setInterval(() => {
+    if (!player) return;
+    const st = player.stats();
+    const text =
+      STATE_TEXT[st.state] ??
+      (st.state === 'playing' ? `Live · ${(st.delayMs / 1000).toFixed(1)} s behind` : '');
+    panel.setStatus(text);
+  }, STATUS_MS);
+
   return {
     el: panel.el,
     actions,
@@ -116,6 +135,7 @@ export function listenMode(
       if (closed) return;
       closed = true;
       window.clearInterval(poll);
+      window.clearInterval(statusTimer);
       unsub();
       player?.stop();
       player = null;

@@ -11,6 +11,8 @@ export interface ListenerPanel {
   el: HTMLElement;
   render(s: RoomState): void;
   setPlaying(state: 'idle' | 'starting' | 'playing'): void;
+  /** a short line about the stream, e.g. "Buffering…" or "Live · 0.4 s behind" */
+  setStatus(text: string): void;
 }
 
 export function listenerPanel(
@@ -64,7 +66,14 @@ export function listenerPanel(
       ),
     ),
   );
+  const status = h('p', {
+    class: 'hint player-status',
+    'data-testid': 'player-status',
+    'aria-live': 'polite',
+  });
+  let notLive = false;
   const paintPlay = (): void => {
+    playBtn.disabled = notLive && playing === 'idle';
     playBtn.textContent = playing === 'idle' ? '▶ Play' : playing === 'starting' ? 'Connecting…' : '❚❚ Stop';
     playBtn.setAttribute('aria-pressed', String(playing !== 'idle'));
     playBtn.dataset.state = playing;
@@ -79,6 +88,10 @@ export function listenerPanel(
       invite,
     ),
     render(s) {
+      notLive = s.snapshot.space.state !== 'live';
+      if (notLive && playing === 'idle') status.textContent = 'Waiting for the host to go live…';
+      else if (!notLive && playing === 'idle') status.textContent = '';
+      paintPlay();
       raised = s.handRaised;
       const anonymous = s.me === null;
       hand.hidden = anonymous;
@@ -92,6 +105,9 @@ export function listenerPanel(
     setPlaying(p) {
       playing = p;
       paintPlay();
+    },
+    setStatus(text) {
+      status.textContent = text;
     },
   };
 }

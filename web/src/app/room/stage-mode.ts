@@ -87,7 +87,7 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     mic = m;
     const token = getSession()?.token ?? '';
     publisher = new StagePublisher({ whipUrl: `/v1/spaces/${encodeURIComponent(spaceId)}/whip`, token });
-    publisher.onRemoteAudio = (slot, stream) => {
+    publisher.onRemoteAudio = (slot: number, stream: MediaStream) => {
       let el = audioEls.get(slot);
       if (!el) {
         el = h('audio', { autoplay: true, 'data-slot': slot });
