@@ -3,7 +3,7 @@
  * whose accepted sockets go into a fan-out, real clients that record what they receive, and a
  * real Opus tone source.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Encoder } from '@evan/opus';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -20,8 +20,11 @@ export interface TestServer {
 }
 
 /** Accepts listen sockets and attaches each to `fanout` (what the control layer will do). */
-export async function startFanoutServer(fanout: AudienceFanout): Promise<TestServer> {
-  const http: Server = createServer();
+export async function startFanoutServer(
+  fanout: AudienceFanout,
+  onRequest?: RequestListener,
+): Promise<TestServer> {
+  const http: Server = createServer(onRequest);
   const wss = new WebSocketServer({ ...AUDIENCE_WS_SERVER_OPTIONS, noServer: true });
   const accepted: WebSocket[] = [];
   let n = 0;
@@ -104,4 +107,24 @@ export function toneFrames(count: number, hz = 440, firstSeq = 0, bitrate?: numb
     frames.push({ seq: (firstSeq + f) >>> 0, mixedAt: Date.now(), opus: encoder.encode(pcm) });
   }
   return frames;
+}
+
+/** A live source of real Opus frames of a sine tone, one per `next()` call (like the mixer). */
+export class ToneSource {
+  readonly #encoder = new Encoder({ channels: 1, sample_rate: SAMPLE_RATE, application: 'voip' });
+  readonly #pcm = new Int16Array(FRAME_SAMPLES);
+  #seq = 0;
+  #sample = 0;
+  constructor(
+    readonly hz = 440,
+    readonly amplitude = 0.3,
+  ) {}
+
+  next(): AudioFrame {
+    for (let i = 0; i < FRAME_SAMPLES; i++, this.#sample++) {
+      const v = Math.sin((2 * Math.PI * this.hz * this.#sample) / SAMPLE_RATE) * this.amplitude;
+      this.#pcm[i] = Math.round(v * 32767);
+    }
+    return { seq: this.#seq++ >>> 0, mixedAt: Date.now(), opus: this.#encoder.encode(this.#pcm) };
+  }
 }
