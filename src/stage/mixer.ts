@@ -81,7 +81,10 @@ export class Mixer {
 
   /** One Opus RTP payload from speaker `id` (seq = RTP sequence number). */
   push(id: string, seq: number, payload: Uint8Array): void {
-    this.#send({ type: 'push', id, seq, payload });
+    if (this.#closed) throw new Error('Mixer is closed');
+    // copy: a Buffer view would clone its whole backing pool; the copy is transferred, not cloned
+    const own = new Uint8Array(payload);
+    this.#worker.postMessage({ type: 'push', id, seq, payload: own } satisfies ToWorker, [own.buffer]);
   }
 
   setMuted(id: string, muted: boolean): void {

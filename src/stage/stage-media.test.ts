@@ -1,0 +1,188 @@
+/**
+ * StageMedia against real WebRTC peers (werift as the client, on this machine's addresses):
+ * WHIP-style answer, forwarding between speakers, never one's own voice, server-side mute,
+ * and the mix holding both speakers. The browser version is test/e2e/stage-two-speakers.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Decoder, Encoder } from '@evan/opus';
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import type { AudioFrame } from '../protocol/audience.js';
+import { asSpaceId, asUserId, type UserId } from '../protocol/ids.js';
+import { StageMedia, STAGE_SLOTS } from './stage-media.js';
+import { sine, toneLevel } from '../../test/helpers/audio-goertzel.js';
+
+const space = asSpaceId('s1');
+
+async function client(media: StageMedia, user: UserId, freq: number) {
+  const pc = new RTCPeerConnection({
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
+    },
+    iceServers: [],
+    iceUseIpv6: false,
+    bundlePolicy: 'max-bundle',
+  });
+  const send = pc.addTransceiver('audio', { direction: 'sendonly' });
+  const received = new Map<number, Uint8Array[]>();
+  const slots = Array.from({ length: STAGE_SLOTS }, (_, i) => {
+    const t = pc.addTransceiver('audio', { direction: 'recvonly' });
+    t.onTrack.subscribe((track) =>
+      track.onReceiveRtp.subscribe((rtp) => {
+        const list = received.get(i) ?? [];
+        list.push(new Uint8Array(rtp.payload));
+        received.set(i, list);
+      }),
+    );
+    return t;
+  });
+  await pc.setLocalDescription(await pc.createOffer());
+  while (pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 20));
+  const { sessionId, answerSdp } = await media.createSession({
+    spaceId: space,
+    userId: user,
+    offerSdp: pc.localDescription?.sdp ?? '',
+  });
+  await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+  const connected = new Promise<void>((resolve) =>
+    pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()),
+  );
+  await connected;
+  const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
+  const tone = sine(freq, 8000, 1);
+  let seq = 1000;
+  let n = 0;
+  const timer = setInterval(() => {
+    const off = (n++ % 50) * 960;
+    const payload = Buffer.from(enc.encode(tone.subarray(off, off + 960)));
+    void send.sender.sendRtp(
+      new RtpPacket(
+        new RtpHeader({ sequenceNumber: seq++ & 0xffff, timestamp: n * 960, payloadType: 96 }),
+        payload,
+      ),
+    );
+  }, 20);
+  return { pc, sessionId, received, slots, stop: () => clearInterval(timer) };
+}
+
+function decodeTone(packets: Uint8Array[], freq: number): number {
+  const dec = new Decoder({ channels: 1, sample_rate: 48_000 });
+  const pcm: number[] = [];
+  for (const p of packets) {
+    const b = dec.decode(p);
+    pcm.push(...new Int16Array(b.buffer, b.byteOffset, b.byteLength / 2));
+  }
+  return toneLevel(pcm.slice(-24_000), freq);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+void test(
+  'two speakers hear each other on their slots, never themselves, and the mix holds both',
+  { timeout: 30_000 },
+  async () => {
+    const media = new StageMedia();
+    const slotEvents: [string, Record<number, UserId>][] = [];
+    media.events.on('slots', (_s, user, slots) => slotEvents.push([user, slots]));
+    const frames: AudioFrame[] = [];
+    media.events.on('frame', (_s, f) => frames.push(f));
+    const a = await client(media, asUserId('alice'), 440);
+    const b = await client(media, asUserId('bob'), 1000);
+    try {
+      await sleep(1500);
+      assert.deepEqual(slotEvents.at(-1), ['bob', { 0: 'alice' }]);
+      assert.deepEqual(slotEvents.find(([u, s]) => u === 'alice' && s[0] === 'bob')?.[1], { 0: 'bob' });
+      // alice hears bob's 1 kHz on slot 0 and nothing else; bob hears alice's 440 Hz
+      assert.deepEqual([...a.received.keys()], [0]);
+      assert.deepEqual([...b.received.keys()], [0]);
+      assert.ok(decodeTone(a.received.get(0) ?? [], 1000) > 3000, 'alice hears bob');
+      assert.ok(decodeTone(a.received.get(0) ?? [], 440) < 300, 'alice does not hear herself');
+      assert.ok(decodeTone(b.received.get(0) ?? [], 440) > 3000, 'bob hears alice');
+      // the mix holds both tones
+      assert.ok(
+        decodeTone(
+          frames.slice(-50).map((f) => f.opus),
+          440,
+        ) > 2000,
+      );
+      assert.ok(
+        decodeTone(
+          frames.slice(-50).map((f) => f.opus),
+          1000,
+        ) > 2000,
+      );
+
+      media.setMuted(space, asUserId('bob'), true);
+      const before = a.received.get(0)?.length ?? 0;
+      const mark = frames.length;
+      await sleep(1200);
+      assert.ok((a.received.get(0)?.length ?? 0) - before < 5, 'a muted speaker is not forwarded');
+      assert.ok(
+        decodeTone(
+          frames.slice(mark + 10).map((f) => f.opus),
+          1000,
+        ) < 300,
+        'nor mixed',
+      );
+      assert.ok(
+        decodeTone(
+          frames.slice(mark + 10).map((f) => f.opus),
+          440,
+        ) > 2000,
+      );
+      const stats = media.mixerStats(space);
+      assert.ok((stats?.speakers.alice?.received ?? 0) > 50);
+    } finally {
+      a.stop();
+      b.stop();
+      await media.close();
+      await a.pc.close();
+      await b.pc.close();
+    }
+  },
+);
+
+void test('a session that never connects times out and is cleaned up', { timeout: 10_000 }, async () => {
+  const media = new StageMedia({ connectTimeoutMs: 300 });
+  const pc = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle' });
+  pc.addTransceiver('audio', { direction: 'sendonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  while (pc.iceGatheringState !== 'complete') await sleep(20);
+  const closed = new Promise<string>((resolve) =>
+    media.events.on('sessionClosed', (_s, user) => resolve(user)),
+  );
+  const { sessionId } = await media.createSession({
+    spaceId: space,
+    userId: asUserId('ghost'),
+    offerSdp: pc.localDescription?.sdp ?? '',
+  });
+  assert.equal(media.sessionCount, 1);
+  // the client never applies the answer
+  assert.equal(await closed, 'ghost');
+  assert.equal(media.sessionCount, 0);
+  await assert.rejects(media.closeSession(sessionId), { code: 'session_not_found' });
+  await pc.close();
+  await media.close();
+});
+
+void test('an offer that is not SDP is refused with invalid_field and leaves nothing behind', async () => {
+  const media = new StageMedia();
+  await assert.rejects(media.createSession({ spaceId: space, userId: asUserId('x'), offerSdp: 'hello' }), {
+    code: 'invalid_field',
+  });
+  await assert.rejects(
+    media.createSession({
+      spaceId: space,
+      userId: asUserId('x'),
+      offerSdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n',
+    }),
+    { code: 'invalid_field' },
+  );
+  assert.equal(media.sessionCount, 0);
+  await media.close();
+  await media.close(); // idempotent
+  await assert.rejects(
+    media.createSession({ spaceId: space, userId: asUserId('x'), offerSdp: 'v=0' }),
+    /closed/,
+  );
+});
