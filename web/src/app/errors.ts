@@ -53,3 +53,11 @@ export function describe(err: unknown): string {
   if (err instanceof Error) return err.message;
   return 'Something went wrong.';
 }
+
+/** A readable reason for a WebSocket close code from the catalog (4401, 4403, 4410...). */
+export function closeReason(code: number): string {
+  for (const [name, e] of Object.entries(ERRORS)) {
+    if (e.ws === code) return readableError(name);
+  }
+  return `The connection was closed (${code}).`;
+}

@@ -121,6 +121,15 @@ export function listenMode(
   const statusTimer = window.setInterval(() => {
     if (!player) return;
     const st = player.stats();
+    if (st.state === 'ended' && !store.state.ended && !store.state.removed) {
+      // refused or closed for good without a bulletin (e.g. sign-in required, banned)
+      player.stop();
+      player = null;
+      panel.setPlaying('idle');
+      panel.setStatus('');
+      notify('The server closed the stream. Press Play to try again.', 'error');
+      return;
+    }
     const text =
       STATE_TEXT[st.state] ??
       (st.state === 'playing' ? `Live · ${(st.delayMs / 1000).toFixed(1)} s behind` : '');

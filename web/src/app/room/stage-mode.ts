@@ -12,7 +12,7 @@ import type { StageServerMessage } from '../../../../src/protocol/stage.js';
 import { StagePublisher } from '../../stage/whip-client.js';
 import { socketUrl } from '../api.js';
 import { h } from '../dom.js';
-import { readableError } from '../errors.js';
+import { closeReason, readableError } from '../errors.js';
 import { getSession } from '../session.js';
 import { Mic } from './mic.js';
 import { StageSocket } from './stage-socket.js';
@@ -57,15 +57,10 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     onStatus: (status, code) => {
       if (status === 'connecting' && !closed) notify('Connecting to the stage…', 'info');
       if (status === 'open') notify('', 'info');
-      if (
-        status === 'closed' &&
-        code !== undefined &&
-        code !== 1000 &&
-        !store.state.ended &&
-        !store.state.removed
-      ) {
-        notify(`The stage connection was closed (${code}).`, 'error');
-      }
+      if (status !== 'closed' || code === undefined || closed) return;
+      if (store.state.ended || store.state.removed) return;
+      if (code === 4410) store.update({ ended: { reason: 'ended' } });
+      else if (code !== 1000) notify(`${closeReason(code)} (stage connection closed)`, 'error');
     },
   });
 

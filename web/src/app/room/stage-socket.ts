@@ -1,12 +1,13 @@
 /**
  * The stage WebSocket client (/v1/spaces/:id/stage?token=): commands carry a `ref` and resolve
  * on the matching `ack` or reject with an ApiError on the matching `error`. Reconnects with
- * jittered backoff after an unexpected close; a close with a 44xx code (refused, removed,
- * ended) is final. Lifecycle: connect() once, close() idempotent; send after close throws.
+ * jittered backoff after a close worth retrying (same rule as the player: network drops,
+ * busy/rate-limited); any other close (refused, removed, ended, normal) is final. Lifecycle: connect() once, close() idempotent; send after close throws.
  */
 import type { StageClientMessage, StageServerMessage } from '../../../../src/protocol/stage.js';
 
 import { ApiError } from '../errors.js';
+import { shouldReconnect } from '../../player/reconnect.js';
 
 type Command = StageClientMessage extends infer M ? (M extends unknown ? Omit<M, 'ref'> : never) : never;
 
@@ -61,8 +62,7 @@ export class StageSocket {
       window.clearInterval(this.pingTimer);
       this.failPending(new ApiError('network', 'connection lost'));
       if (this.closed) return;
-      // 4xxx codes are the server's final word (see ERRORS[code].ws); 1000 = normal end
-      if (ev.code >= 4000 || ev.code === 1000) {
+      if (!shouldReconnect(ev.code)) {
         this.closed = true;
         this.opts.onStatus?.('closed', ev.code);
         return;
