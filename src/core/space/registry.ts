@@ -28,7 +28,7 @@ export class RoomRegistry {
 
   /** the live room of a Space, loading it if needed; throws space_not_found / space_ended */
   get(spaceId: SpaceId): Promise<Room> {
-    if (this.#closed) throw new RostraError('internal', 'room registry is closed');
+    if (this.#closed) return Promise.reject(new RostraError('internal', 'room registry is closed'));
     let pending = this.#rooms.get(spaceId);
     if (!pending) {
       pending = this.#load(spaceId);

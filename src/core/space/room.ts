@@ -255,7 +255,7 @@ export class Room {
   }
 
   #serial(fn: () => Promise<void> | void): Promise<void> {
-    this.#open();
+    if (this.#closed) return Promise.reject(this.#closedError());
     const run = this.#queue.then(() => {
       this.#open();
       return fn();
@@ -265,7 +265,11 @@ export class Room {
   }
 
   #open(): void {
-    if (this.#closed) throw new RostraError('internal', `room ${this.id} is closed`);
+    if (this.#closed) throw this.#closedError();
+  }
+
+  #closedError(): RostraError {
+    return new RostraError('internal', `room ${this.id} is closed`);
   }
 
   #context(): RoomContext {
