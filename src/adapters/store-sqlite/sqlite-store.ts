@@ -57,6 +57,8 @@ const isUniqueViolation = (e: unknown, column: string): boolean =>
 export class SqliteStore implements Store {
   readonly path: string;
   readonly #db: Database.Database;
+  /** prepared statements by SQL text; preparing costs more than running a small query */
+  readonly #statements = new Map<string, Database.Statement>();
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -82,24 +84,30 @@ export class SqliteStore implements Store {
   }
 
   get schemaVersion(): number {
-    const row = this.#db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
+    const row = this.#sql('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
     return row.v;
   }
 
+  #sql(sql: string): Database.Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) this.#statements.set(sql, (stmt = this.#db.prepare(sql)));
+    return stmt;
+  }
+
   /** Runs `fn` on the open database; throws become rejections. */
-  #run<T>(fn: (db: Database.Database) => T): Promise<T> {
+  #run<T>(fn: () => T): Promise<T> {
     try {
       if (this.#closed) throw new Error('SqliteStore is closed');
-      return Promise.resolve(fn(this.#db));
+      return Promise.resolve(fn());
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
 
   createAccount(a: AccountRecord): Promise<void> {
-    return this.#run((db) => {
+    return this.#run(() => {
       try {
-        db.prepare('INSERT INTO accounts (id, handle, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
+        this.#sql('INSERT INTO accounts (id, handle, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
           a.id,
           a.handle,
           a.passwordHash,
@@ -114,22 +122,22 @@ export class SqliteStore implements Store {
   }
 
   getAccount(id: UserId): Promise<AccountRecord | null> {
-    return this.#run((db) => {
-      const row = db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    return this.#run(() => {
+      const row = this.#sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
       return row ? toAccount(row) : null;
     });
   }
 
   getAccountByHandle(handle: string): Promise<AccountRecord | null> {
-    return this.#run((db) => {
-      const row = db.prepare('SELECT * FROM accounts WHERE handle = ?').get(handle) as AccountRow | undefined;
+    return this.#run(() => {
+      const row = this.#sql('SELECT * FROM accounts WHERE handle = ?').get(handle) as AccountRow | undefined;
       return row ? toAccount(row) : null;
     });
   }
 
   createSpace(s: SpaceRecord): Promise<SpaceInfo> {
-    return this.#run((db) => {
-      db.prepare(
+    return this.#run(() => {
+      this.#sql(
         `INSERT INTO spaces (id, title, description, state, created_by, host_id, scheduled_for,
            started_at, ended_at, allow_anonymous, recording, reminder_count, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
@@ -147,22 +155,22 @@ export class SqliteStore implements Store {
         s.recording ? 1 : 0,
         s.createdAt,
       );
-      return this.#getSpace(db, s.id)!;
+      return this.#getSpace(s.id)!;
     });
   }
 
-  #getSpace(db: Database.Database, id: SpaceId): SpaceInfo | null {
-    const row = db.prepare('SELECT * FROM spaces WHERE id = ?').get(id) as SpaceRow | undefined;
+  #getSpace(id: SpaceId): SpaceInfo | null {
+    const row = this.#sql('SELECT * FROM spaces WHERE id = ?').get(id) as SpaceRow | undefined;
     return row ? toSpace(row) : null;
   }
 
   getSpace(id: SpaceId): Promise<SpaceInfo | null> {
-    return this.#run((db) => this.#getSpace(db, id));
+    return this.#run(() => this.#getSpace(id));
   }
 
   updateSpace(id: SpaceId, patch: SpacePatch, expectState?: SpaceState): Promise<SpaceInfo | null> {
-    return this.#run((db) =>
-      db
+    return this.#run(() =>
+      this.#db
         .transaction(() => {
           const sets: string[] = [];
           const values: (string | number | null)[] = [];
@@ -175,20 +183,21 @@ export class SqliteStore implements Store {
           const where = expectState === undefined ? 'id = ?' : 'id = ? AND state = ?';
           const whereValues = expectState === undefined ? [id] : [id, expectState];
           if (sets.length === 0) {
-            const row = db.prepare(`SELECT id FROM spaces WHERE ${where}`).get(...whereValues);
-            return row ? this.#getSpace(db, id) : null;
+            const row = this.#sql(`SELECT id FROM spaces WHERE ${where}`).get(...whereValues);
+            return row ? this.#getSpace(id) : null;
           }
-          const result = db
-            .prepare(`UPDATE spaces SET ${sets.join(', ')} WHERE ${where}`)
-            .run(...values, ...whereValues);
-          return result.changes === 0 ? null : this.#getSpace(db, id);
+          const result = this.#sql(`UPDATE spaces SET ${sets.join(', ')} WHERE ${where}`).run(
+            ...values,
+            ...whereValues,
+          );
+          return result.changes === 0 ? null : this.#getSpace(id);
         })
         .immediate(),
     );
   }
 
   listSpaces(query: ListSpacesQuery): Promise<SpaceInfo[]> {
-    return this.#run((db) => {
+    return this.#run(() => {
       let remaining = Math.min(MAX_LIST_LIMIT, Math.max(0, Math.floor(query.limit ?? DEFAULT_LIST_LIMIT)));
       const out: SpaceInfo[] = [];
       // one indexed query per state, in the order the states were asked for
@@ -196,9 +205,10 @@ export class SqliteStore implements Store {
         if (remaining <= 0) break;
         const order = ORDER_BY_STATE[state];
         if (!order) continue;
-        const rows = db
-          .prepare(`SELECT * FROM spaces WHERE state = ? ORDER BY ${order} LIMIT ?`)
-          .all(state, remaining) as SpaceRow[];
+        const rows = this.#sql(`SELECT * FROM spaces WHERE state = ? ORDER BY ${order} LIMIT ?`).all(
+          state,
+          remaining,
+        ) as SpaceRow[];
         for (const row of rows) out.push(toSpace(row));
         remaining -= rows.length;
       }
@@ -206,44 +216,43 @@ export class SqliteStore implements Store {
     });
   }
 
-  #reminderCount(db: Database.Database, spaceId: SpaceId): number {
-    const row = db.prepare('SELECT reminder_count AS n FROM spaces WHERE id = ?').get(spaceId) as
+  #reminderCount(spaceId: SpaceId): number {
+    const row = this.#sql('SELECT reminder_count AS n FROM spaces WHERE id = ?').get(spaceId) as
       { n: number } | undefined;
     if (!row) throw new RostraError('space_not_found');
     return row.n;
   }
 
   addReminder(spaceId: SpaceId, userId: UserId): Promise<number> {
-    return this.#run((db) =>
-      db
+    return this.#run(() =>
+      this.#db
         .transaction(() => {
-          this.#reminderCount(db, spaceId); // refuses an unknown Space before inserting
-          const r = db
-            .prepare(
-              'INSERT INTO reminders (space_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-            )
-            .run(spaceId, userId, Date.now());
+          this.#reminderCount(spaceId); // refuses an unknown Space before inserting
+          const r = this.#sql(
+            'INSERT INTO reminders (space_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+          ).run(spaceId, userId, Date.now());
           if (r.changes > 0) {
-            db.prepare('UPDATE spaces SET reminder_count = reminder_count + 1 WHERE id = ?').run(spaceId);
+            this.#sql('UPDATE spaces SET reminder_count = reminder_count + 1 WHERE id = ?').run(spaceId);
           }
-          return this.#reminderCount(db, spaceId);
+          return this.#reminderCount(spaceId);
         })
         .immediate(),
     );
   }
 
   removeReminder(spaceId: SpaceId, userId: UserId): Promise<number> {
-    return this.#run((db) =>
-      db
+    return this.#run(() =>
+      this.#db
         .transaction(() => {
-          this.#reminderCount(db, spaceId);
-          const r = db
-            .prepare('DELETE FROM reminders WHERE space_id = ? AND user_id = ?')
-            .run(spaceId, userId);
+          this.#reminderCount(spaceId);
+          const r = this.#sql('DELETE FROM reminders WHERE space_id = ? AND user_id = ?').run(
+            spaceId,
+            userId,
+          );
           if (r.changes > 0) {
-            db.prepare('UPDATE spaces SET reminder_count = reminder_count - 1 WHERE id = ?').run(spaceId);
+            this.#sql('UPDATE spaces SET reminder_count = reminder_count - 1 WHERE id = ?').run(spaceId);
           }
-          return this.#reminderCount(db, spaceId);
+          return this.#reminderCount(spaceId);
         })
         .immediate(),
     );
@@ -251,16 +260,16 @@ export class SqliteStore implements Store {
 
   hasReminder(spaceId: SpaceId, userId: UserId): Promise<boolean> {
     return this.#run(
-      (db) =>
-        db.prepare('SELECT 1 FROM reminders WHERE space_id = ? AND user_id = ?').get(spaceId, userId) !==
+      () =>
+        this.#sql('SELECT 1 FROM reminders WHERE space_id = ? AND user_id = ?').get(spaceId, userId) !==
         undefined,
     );
   }
 
   addBan(ban: BanRecord): Promise<void> {
-    return this.#run((db) => {
+    return this.#run(() => {
       // idempotent: the first ban (who, when) is kept
-      db.prepare(
+      this.#sql(
         'INSERT INTO bans (space_id, user_id, banned_by, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ).run(ban.spaceId, ban.userId, ban.bannedBy, ban.at);
     });
@@ -268,18 +277,17 @@ export class SqliteStore implements Store {
 
   isBanned(spaceId: SpaceId, userId: UserId): Promise<boolean> {
     return this.#run(
-      (db) =>
-        db.prepare('SELECT 1 FROM bans WHERE space_id = ? AND user_id = ?').get(spaceId, userId) !==
-        undefined,
+      () =>
+        this.#sql('SELECT 1 FROM bans WHERE space_id = ? AND user_id = ?').get(spaceId, userId) !== undefined,
     );
   }
 
   listBans(spaceId: SpaceId): Promise<BanRecord[]> {
-    return this.#run((db) =>
+    return this.#run(() =>
       (
-        db
-          .prepare('SELECT * FROM bans WHERE space_id = ? ORDER BY at ASC, user_id ASC')
-          .all(spaceId) as BanRow[]
+        this.#sql('SELECT * FROM bans WHERE space_id = ? ORDER BY at ASC, user_id ASC').all(
+          spaceId,
+        ) as BanRow[]
       ).map(toBan),
     );
   }
@@ -287,6 +295,7 @@ export class SqliteStore implements Store {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      this.#statements.clear();
       this.#db.close();
     }
     return Promise.resolve();
