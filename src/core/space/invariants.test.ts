@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import { asUserId, type UserId } from '../../protocol/ids.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { StageClientMessage } from '../../protocol/stage.js';
-import type { AudienceClientMessage } from '../../protocol/audience.js';
 import type { SpaceState } from '../../protocol/space.js';
 import { isRostraError } from '../errors.js';
 import type { Actor } from './actor.js';
