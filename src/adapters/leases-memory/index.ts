@@ -1,0 +1,1 @@
+export { MemoryLeases, MemoryLeaseTable } from './memory-leases.js';
