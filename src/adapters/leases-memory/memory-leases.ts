@@ -122,7 +122,7 @@ export class MemoryLeases implements Leases {
     return this.#run((t) => {
       checkTtlMs(ttlMs);
       let parts = t.parts.get(key);
-      if (!parts) t.parts.set(key, (parts = new Map()));
+      if (!parts) t.parts.set(key, (parts = new Map<string, Expiring>()));
       parts.set(part, { value, expiresAt: t.clock.now() + ttlMs });
     });
   }

@@ -105,7 +105,7 @@ export function runLeasesConformance(name: string, makeHarness: () => Promise<Le
         await h.advance(TTL / 2 + SLACK / 2);
         const info = await b.holder(k);
         assert.deepEqual([info?.holder, info?.token], ['node-a', grant.token]);
-        assert.ok(info.expiresAt > firstExpiry);
+        assert.ok(info !== null && info.expiresAt > firstExpiry);
         assert.equal(await b.acquire(k, 'node-b', TTL), null);
       }),
     );
