@@ -87,6 +87,18 @@ void describe('listener counts', () => {
     assert.deepEqual(seen[1], { listeningNow: 49, totalJoined: 50 });
   });
 
+  void test('after the end, joins and leaves move nothing and leave no timer behind', async () => {
+    const f = await makeRoom();
+    await f.room.handleStage(f.host, { type: 'end_space' });
+    let counts = 0;
+    f.room.events.on('counts', () => counts++);
+    f.room.listenerJoined(user('ann'));
+    f.room.listenerLeft(user('ann'));
+    assert.equal(f.clock.pending, 0);
+    f.clock.advance(5000);
+    assert.equal(counts, 0);
+  });
+
   void test('a leave without a join never drives the count below zero', async () => {
     const f = await makeRoom();
     f.room.listenerLeft(user('ann'));

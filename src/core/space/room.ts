@@ -161,18 +161,21 @@ export class Room {
   /** a listening connection opened: O(1), counters only */
   listenerJoined(actor: Actor): void {
     this.#open();
+    if (this.#info.state === 'ended') return; // nothing moves after the end
     this.#audience.joined(actor.anonymous ? null : actor.userId);
   }
 
   /** a listening connection closed: O(1), counters only */
   listenerLeft(actor: Actor): void {
     this.#open();
+    if (this.#info.state === 'ended') return; // nothing moves after the end
     this.#audience.left(actor.anonymous ? null : actor.userId);
   }
 
   /** a stage WebSocket of `userId` opened/closed: drives host grace and the leader */
   stagePresence(userId: UserId, connected: boolean): void {
     this.#open();
+    if (this.#info.state === 'ended') return; // nothing moves after the end
     this.#leader.presence(userId, connected);
     this.#leaderMaybeChanged();
   }
@@ -180,6 +183,7 @@ export class Room {
   /** a WebRTC publish session of `userId` came up/went down (StageMember.connected) */
   publishing(userId: UserId, connected: boolean): void {
     this.#open();
+    if (this.#info.state === 'ended') return; // nothing moves after the end
     if (this.#roster.setConnected(userId, connected)) this.#stageChanged();
   }
 
