@@ -47,6 +47,8 @@ export class MemoryBroker {
   readonly #nodes = new Map<string, MemoryBus>();
   readonly #links = new Map<string, Link>();
   readonly #partitioned = new Set<string>();
+  /** per-link fault settings that override the broker-wide ones, by `${from}\u0000${to}` */
+  readonly #linkFaults = new Map<string, Required<FaultOptions>>();
   readonly #random: () => number;
   readonly #logger: Logger;
   #faults: Required<FaultOptions>;
@@ -87,6 +89,16 @@ export class MemoryBroker {
   /** Replaces the fault settings for deliveries published from now on. */
   setFaults(faults: FaultOptions): void {
     this.#faults = checkFaults(faults);
+  }
+
+  /**
+   * Fault settings for one direction between two nodes only (e.g. a lossy a -> b), overriding
+   * the broker-wide ones; null restores the broker-wide settings for that link.
+   */
+  setLinkFaults(from: string, to: string, faults: FaultOptions | null): void {
+    const key = `${from}\u0000${to}`;
+    if (faults === null) this.#linkFaults.delete(key);
+    else this.#linkFaults.set(key, checkFaults(faults));
   }
 
   /** Cuts a node off from every other node until heal(). */
@@ -130,7 +142,9 @@ export class MemoryBroker {
 
   #publish(from: string, topic: string, data: Uint8Array): void {
     this.#stats.published++;
-    const copy = data.slice(); // the publisher may reuse its buffer once publish returns
+    // a copy, as a plain Uint8Array: the publisher may reuse its buffer once publish returns
+    // (Buffer#slice would only make a view, so not data.slice())
+    const copy = new Uint8Array(data);
     for (const [to, bus] of this.#nodes) {
       const subs = bus.subscriptionsFor(topic);
       if (subs.length === 0) continue;
@@ -138,7 +152,7 @@ export class MemoryBroker {
         this.#stats.partitioned++;
         continue;
       }
-      const fault = decide(this.#faults, this.#random);
+      const fault = decide(this.#linkFaults.get(`${from}\u0000${to}`) ?? this.#faults, this.#random);
       if (fault.drop) {
         this.#stats.dropped++;
         continue;

@@ -150,4 +150,35 @@ void describe('MemoryBroker fault injection', () => {
     assert.equal(c2.closed, false);
     await broker.close();
   });
+  void it('link faults hit one direction between two nodes only', async () => {
+    const broker = new MemoryBroker({ seed: 11 });
+    const [a, b, c] = [broker.connect('a'), broker.connect('b'), broker.connect('c')];
+    broker.setLinkFaults('a', 'b', { drop: 1 });
+    const got = { a: 0, b: 0, c: 0 };
+    await a.subscribe('t', () => void got.a++);
+    await b.subscribe('t', () => void got.b++);
+    await c.subscribe('t', () => void got.c++);
+    for (let i = 0; i < 10; i++) await a.publish('t', enc(i));
+    await b.publish('t', enc(99));
+    await broker.idle();
+    assert.deepEqual(got, { a: 11, b: 1, c: 11 });
+    broker.setLinkFaults('a', 'b', null);
+    await a.publish('t', enc(1));
+    await broker.idle();
+    assert.equal(got.b, 2);
+    await broker.close();
+  });
+
+  void it('a subscription ended while a delivery is in flight gets nothing', async () => {
+    const broker = new MemoryBroker({ faults: { delay: 1, delayMs: [20, 20] } });
+    const [a, b] = [broker.connect('a'), broker.connect('b')];
+    let calls = 0;
+    const sub = await b.subscribe('t', () => void calls++);
+    await a.publish('t', enc(1));
+    await sub.unsubscribe();
+    await broker.idle();
+    assert.equal(calls, 0);
+    assert.equal(broker.stats.delivered, 1); // reached the node, but no handler is left
+    await broker.close();
+  });
 });

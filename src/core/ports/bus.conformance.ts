@@ -201,8 +201,14 @@ export function runBusConformance(name: string, makeHarness: () => Promise<BusHa
         const buf = text('aaaa');
         await a.publish('t', buf);
         buf.fill(0x62); // 'bbbb'
-        await waitFor(() => got.length === 1);
-        assert.deepEqual(got, ['aaaa']);
+        const nodeBuffer = Buffer.from('cccc'); // Buffer#slice makes views, not copies
+        await a.publish('t', nodeBuffer);
+        nodeBuffer.fill(0x64);
+        const view = new Uint8Array(text('xxeeeexx').buffer, 2, 4); // a view into a larger buffer
+        await a.publish('t', view);
+        view.fill(0x66);
+        await waitFor(() => got.length === 3);
+        assert.deepEqual(got, ['aaaa', 'cccc', 'eeee']);
       }),
     );
 
