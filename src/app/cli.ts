@@ -1,0 +1,101 @@
+/**
+ * `rostra` command line:
+ *   rostra start [flags]          run a node (embedded default: SQLite file, in-memory bus)
+ *   rostra token --handle NAME    mint a signed token for an existing account
+ *   rostra --help
+ */
+import { join } from 'node:path';
+import { Grant } from '../protocol/api.js';
+import { SqliteStore } from '../adapters/store-sqlite/index.js';
+import { createTokenService, loadTokenSecret } from '../control/auth/index.js';
+import { parseArgs } from './args.js';
+import { configHelp, loadConfig } from './config.js';
+import { startRostra } from './server.js';
+
+const HELP = `rostra — live audio rooms server
+
+usage:
+  rostra start [settings]            run a node on the embedded default (SQLite file, in-memory bus)
+  rostra token --handle NAME [--grants listen,speak,admin] [--ttl SECONDS] [--data-dir DIR]
+                                     print a signed token for an existing account
+  rostra --help                      this text
+
+settings (flag, environment variable, default):
+${configHelp()}
+
+Examples:
+  npx rostra start --port 8080
+  ROSTRA_DATA_DIR=/var/lib/rostra npx rostra start --host 0.0.0.0
+  npx rostra token --handle alice --grants listen,speak
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { command, flags } = parseArgs(argv);
+  if (flags['--help'] || command === 'help' || command === '') {
+    process.stdout.write(HELP);
+    return command === '' && !flags['--help'] ? 2 : 0;
+  }
+  if (command === 'start') return start(flags);
+  if (command === 'token') return token(flags);
+  process.stderr.write(`rostra: unknown command '${command}'\n\n${HELP}`);
+  return 2;
+}
+
+async function start(flags: Record<string, string>): Promise<number> {
+  const config = loadConfig(flags);
+  const server = await startRostra(config);
+  process.stdout.write(`Rostra is running at ${server.url}  (data: ${config.dataDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      server.log.info({ signal }, 'stopping');
+      void server.close().then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+async function token(flags: Record<string, string>): Promise<number> {
+  const handle = flags['--handle'];
+  if (!handle) {
+    process.stderr.write('rostra token: --handle is required\n');
+    return 2;
+  }
+  const grants = (flags['--grants'] ?? 'listen,speak').split(',').map((g) => g.trim());
+  const known = Object.values(Grant) as string[];
+  const bad = grants.find((g) => !known.includes(g));
+  if (bad) {
+    process.stderr.write(`rostra token: unknown grant '${bad}' (known: ${known.join(', ')})\n`);
+    return 2;
+  }
+  const config = loadConfig(flags);
+  const store = new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
+  try {
+    const account = await store.getAccountByHandle(handle.toLowerCase());
+    if (!account) {
+      process.stderr.write(`rostra token: no account with handle '${handle}'\n`);
+      return 1;
+    }
+    const ttlS = flags['--ttl'] ? Number(flags['--ttl']) : config.tokenTtlS;
+    const secret = await loadTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir });
+    const minted = await createTokenService({ secret, ttlS }).mint(
+      { id: account.id, handle: account.handle },
+      grants as Grant[],
+    );
+    process.stdout.write(minted.token + '\n');
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`rostra: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,60 @@
+import { Registry, collectDefaultMetrics, Gauge, Counter } from 'prom-client';
+
+/** Numbers the hub and planes expose; read at scrape time, so nothing is updated per frame. */
+export interface MetricSources {
+  rooms: () => number;
+  listeners: () => number;
+  stageSockets: () => number;
+  audience: () => { batches: number; bytes: number; skipped: number; droppedSlow: number };
+  mixer: () => { frames: number; lateTicks: number };
+}
+
+/** One Prometheus registry per server (so several servers in one test process do not clash). */
+export function createMetrics(sources: MetricSources): { registry: Registry; text(): Promise<string> } {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'rostra_process_' });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  const counter = (name: string, help: string, read: () => number) => {
+    let last = 0;
+    return new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const now = read();
+        if (now > last) this.inc(now - last);
+        last = now;
+      },
+    });
+  };
+  gauge('rostra_rooms', 'Spaces with a room actor on this node', sources.rooms);
+  gauge('rostra_listeners', 'listener WebSockets open on this node', sources.listeners);
+  gauge('rostra_stage_sockets', 'stage WebSockets open on this node', sources.stageSockets);
+  counter(
+    'rostra_audience_batches_total',
+    'audio batches framed for the WebSocket tier',
+    () => sources.audience().batches,
+  );
+  counter('rostra_audience_bytes_total', 'bytes written to listener sockets', () => sources.audience().bytes);
+  counter(
+    'rostra_audience_skipped_total',
+    'batches skipped for slow listeners',
+    () => sources.audience().skipped,
+  );
+  counter(
+    'rostra_audience_dropped_slow_total',
+    'listeners closed for being too slow',
+    () => sources.audience().droppedSlow,
+  );
+  counter('rostra_mixer_frames_total', 'mixed 20 ms frames produced', () => sources.mixer().frames);
+  counter('rostra_mixer_late_ticks_total', 'mixer ticks that ran late', () => sources.mixer().lateTicks);
+  return { registry, text: () => registry.metrics() };
+}

@@ -1,0 +1,95 @@
+/**
+ * The composition root: picks the adapters from configuration and wires the planes.
+ * Embedded default: SQLite file in dataDir, in-memory bus, one process.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { systemClock } from '../core/ports/clock.js';
+import type { Logger } from '../core/log.js';
+import { SqliteStore } from '../adapters/store-sqlite/index.js';
+import { createHttpApp } from '../control/http/app.js';
+import { installWebSockets } from '../control/ws/upgrade.js';
+import { DEFAULT_CONTROL_LIMITS, type ControlDeps } from '../control/ports.js';
+import { createAccountService, createTokenService, loadTokenSecret } from '../control/auth/index.js';
+import type { Config } from './config.js';
+import { LocalSpaceHub } from './space-hub.js';
+import { createMetrics } from './metrics.js';
+import { createStagePlane } from './stage-adapter.js';
+
+export interface RunningRostra {
+  /** http://host:port */
+  url: string;
+  port: number;
+  config: Config;
+  log: Logger;
+  /** stops accepting, closes sockets, media and the store; idempotent */
+  close(): Promise<void>;
+}
+
+const packageRoot = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../../' : '../../../', import.meta.url),
+);
+
+export async function startRostra(config: Config): Promise<RunningRostra> {
+  const log = pino({ level: config.logLevel, base: { app: 'rostra' } }) as unknown as Logger;
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
+  const secret = await loadTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir });
+  const tokens = createTokenService({ secret, ttlS: config.tokenTtlS });
+  const accounts = createAccountService(store);
+  const stage = createStagePlane(log.child({ plane: 'stage' }));
+  const hub = new LocalSpaceHub({
+    store,
+    clock: systemClock,
+    log,
+    stage,
+    hostGraceMs: config.hostGraceMs,
+    batchFrames: config.batchFrames,
+  });
+  const metrics = createMetrics({
+    rooms: () => hub.stats().rooms,
+    listeners: () => hub.stats().listeners,
+    stageSockets: () => hub.stats().stageSockets,
+    audience: () => hub.audienceStats(),
+    mixer: () => stage.stats(),
+  });
+  const deps: ControlDeps = {
+    store,
+    tokens,
+    accounts,
+    hub,
+    log,
+    webRoot: config.webRoot ? resolve(config.webRoot) : join(packageRoot, 'web', 'dist'),
+    metrics: () => metrics.text(),
+    now: () => systemClock.now(),
+    limits: DEFAULT_CONTROL_LIMITS,
+  };
+  const app = await createHttpApp(deps);
+  const sockets = installWebSockets(app.server, deps);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, dataDir: config.dataDir }, 'rostra listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    config,
+    log,
+    close() {
+      closing ??= (async () => {
+        sockets.close();
+        hub.close();
+        await app.close();
+        await stage.close();
+        await store.close();
+        log.info({}, 'rostra stopped');
+      })();
+      return closing;
+    },
+  };
+}

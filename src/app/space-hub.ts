@@ -1,0 +1,129 @@
+/**
+ * The node's Spaces: the room registry (one room actor per Space), a runtime per loaded room,
+ * and the stage plane they share. Implements the control plane's SpaceHub port.
+ */
+import type { WebSocket } from 'ws';
+import type { SpaceId, UserId } from '../protocol/ids.js';
+import { Role, SpaceState } from '../protocol/space.js';
+import { RostraError } from '../core/errors.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { Store } from '../core/ports/store.js';
+import type { Logger } from '../core/log.js';
+import { RoomRegistry, type Room, type Actor } from '../core/space/index.js';
+import type { SpaceHub } from '../control/ports.js';
+import type { StagePlane } from './stage-plane.js';
+import { SpaceRuntime } from './space-runtime.js';
+
+export interface SpaceHubDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  stage: StagePlane;
+  hostGraceMs: number;
+  batchFrames: number;
+}
+
+export class LocalSpaceHub implements SpaceHub {
+  readonly #registry: RoomRegistry;
+  readonly #runtimes = new Map<SpaceId, SpaceRuntime>();
+
+  constructor(private readonly deps: SpaceHubDeps) {
+    this.#registry = new RoomRegistry({
+      store: deps.store,
+      clock: deps.clock,
+      log: deps.log,
+      config: { hostGraceMs: deps.hostGraceMs },
+      onRoom: (room) => this.#wire(room),
+    });
+    const ev = deps.stage.events;
+    ev.on('frame', (spaceId, frame) => this.#runtimes.get(spaceId)?.frame(frame));
+    ev.on('levels', (spaceId, levels) => this.#runtimes.get(spaceId)?.levels(levels, deps.clock.now()));
+    ev.on('slots', (spaceId, userId, slots) => this.#runtimes.get(spaceId)?.slots(userId, slots));
+    ev.on('publishing', (spaceId, userId, up) => {
+      const runtime = this.#runtimes.get(spaceId);
+      if (runtime && !runtime.room.closed) runtime.room.publishing(userId, up);
+    });
+  }
+
+  room(spaceId: SpaceId): Promise<Room> {
+    return this.#registry.get(spaceId);
+  }
+
+  async publish(
+    room: Room,
+    actor: Actor,
+    offerSdp: string,
+  ): Promise<{ sessionId: string; answerSdp: string }> {
+    const userId = onStage(room, actor);
+    if (room.state === SpaceState.ended) throw new RostraError('space_ended');
+    return this.deps.stage.createSession({ spaceId: room.id, userId, offerSdp });
+  }
+
+  async unpublish(room: Room, actor: Actor, sessionId: string): Promise<void> {
+    const owner = this.deps.stage.sessionOwner(sessionId);
+    if (!owner || owner.spaceId !== room.id || owner.userId !== actor.userId)
+      throw new RostraError('session_not_found');
+    await this.deps.stage.closeSession(sessionId);
+  }
+
+  attachListener(room: Room, socket: WebSocket, actor: Actor): () => void {
+    return this.#runtime(room).attachListener(socket, actor);
+  }
+
+  attachStage(room: Room, socket: WebSocket, actor: Actor): () => void {
+    return this.#runtime(room).attachStage(socket, actor);
+  }
+
+  stats(): { rooms: number; listeners: number; stageSockets: number } {
+    let listeners = 0;
+    let stageSockets = 0;
+    for (const r of this.#runtimes.values()) {
+      listeners += r.fanout.size;
+      stageSockets += r.stageSocketCount;
+    }
+    return { rooms: this.#runtimes.size, listeners, stageSockets };
+  }
+
+  audienceStats(): { batches: number; bytes: number; skipped: number; droppedSlow: number } {
+    const sum = { batches: 0, bytes: 0, skipped: 0, droppedSlow: 0 };
+    for (const r of this.#runtimes.values()) {
+      const s = r.fanout.stats();
+      sum.batches += s.batches;
+      sum.bytes += s.bytesSent;
+      sum.skipped += s.skippedSends;
+      sum.droppedSlow += s.slowDrops;
+    }
+    return sum;
+  }
+
+  close(): void {
+    for (const r of [...this.#runtimes.values()]) r.close(1001, 'server_shutting_down');
+    this.#registry.close();
+  }
+
+  #runtime(room: Room): SpaceRuntime {
+    const runtime = this.#runtimes.get(room.id);
+    if (!runtime) throw new RostraError('space_ended');
+    return runtime;
+  }
+
+  #wire(room: Room): void {
+    const runtime = new SpaceRuntime(
+      room,
+      this.deps.stage,
+      this.deps.log.child({ spaceId: room.id }),
+      this.deps.batchFrames,
+      () => {
+        this.#runtimes.delete(room.id);
+        void this.#registry.drop(room.id);
+      },
+    );
+    this.#runtimes.set(room.id, runtime);
+  }
+}
+
+function onStage(room: Room, actor: Actor): UserId {
+  if (!actor.userId) throw new RostraError('unauthenticated');
+  if (room.roleOf(actor.userId) === Role.listener) throw new RostraError('not_on_stage');
+  return actor.userId;
+}

@@ -1,0 +1,182 @@
+/**
+ * One Space on this node: its room actor wired to the audience fan-out, the stage sockets and
+ * the stage plane. Room events become bulletins (framed once for all listeners) and stage
+ * messages; mixed frames go to the fan-out. Lifecycle: created when the room loads, closed
+ * when the Space ends or the node stops.
+ */
+import type { WebSocket } from 'ws';
+import type { UserId } from '../protocol/ids.js';
+import { ERRORS } from '../protocol/errors.js';
+import { Role } from '../protocol/space.js';
+import type { StageServerMessage } from '../protocol/stage.js';
+import type { AudienceServerMessage } from '../protocol/audience.js';
+import type { Room, Actor } from '../core/space/index.js';
+import type { Logger } from '../core/log.js';
+import { AudienceFanout } from '../audience/ws/index.js';
+import type { StagePlane } from './stage-plane.js';
+
+/** ms between two `levels` messages (the mixer reports more often) */
+const LEVELS_INTERVAL_MS = 200;
+/** ms the ended notice gets to reach clients before their sockets are closed */
+const ENDED_CLOSE_DELAY_MS = 1_000;
+
+export class SpaceRuntime {
+  readonly fanout: AudienceFanout;
+  readonly #stageSockets = new Map<WebSocket, Actor>();
+  readonly #counted = new WeakSet<object>();
+  #lastLevelsAt = 0;
+  #closed = false;
+
+  constructor(
+    readonly room: Room,
+    private readonly stage: StagePlane,
+    private readonly log: Logger,
+    batchFrames: number,
+    private readonly onClosed: () => void,
+  ) {
+    this.fanout = new AudienceFanout({ windowFrames: batchFrames, logger: log });
+    this.fanout.events.on('drop', (socket) => this.#leave(socket));
+    const ev = room.events;
+    ev.on('snapshot', (snapshot) => this.#everyone({ type: 'snapshot', snapshot }));
+    ev.on('counts', (counts) => this.#everyone({ type: 'counts', counts }));
+    ev.on('reactions', (batch) =>
+      this.#everyone({ type: 'reactions', windowMs: batch.windowMs, counts: batch.counts }),
+    );
+    ev.on('requests', (requests) => {
+      for (const [ws, actor] of this.#stageSockets)
+        if (this.#moderates(actor)) send(ws, { type: 'requests', requests });
+    });
+    ev.on('notify', (userId, notice) => {
+      for (const s of this.fanout.socketsOf(userId)) this.fanout.sendTo(s, notice);
+      if (notice.type === 'role') {
+        for (const [ws, actor] of this.#stageSockets) if (actor.userId === userId) send(ws, notice);
+      }
+      if (notice.type === 'role' && notice.role === Role.listener) this.#offStage(userId);
+    });
+    ev.on('kicked', (userId, reason) => this.#kick(userId, reason));
+    ev.on('mix', (audible) => stage.setAudible(room.id, audible));
+    ev.on('ended', (reason) => this.#end(reason));
+    stage.openSpace(room.id);
+    stage.setAudible(room.id, room.mixList());
+  }
+
+  get stageSocketCount(): number {
+    return this.#stageSockets.size;
+  }
+
+  attachListener(ws: WebSocket, actor: Actor): () => void {
+    this.fanout.attach(ws, { userId: actor.userId });
+    this.#counted.add(ws);
+    this.room.listenerJoined(actor);
+    const handRaised = actor.userId !== null && this.room.requests().some((r) => r.userId === actor.userId);
+    this.fanout.sendTo(ws, {
+      type: 'welcome',
+      snapshot: this.room.snapshot(),
+      you: {
+        userId: actor.userId,
+        role: actor.userId ? this.room.roleOf(actor.userId) : Role.listener,
+        handRaised,
+      },
+    });
+    return () => {
+      if (!this.#closed) this.fanout.detach(ws);
+      this.#leave(ws, actor);
+    };
+  }
+
+  attachStage(ws: WebSocket, actor: Actor): () => void {
+    const userId = actor.userId as UserId;
+    this.#stageSockets.set(ws, actor);
+    this.room.stagePresence(userId, true);
+    send(ws, {
+      type: 'welcome',
+      you: { userId, role: this.room.roleOf(userId) },
+      snapshot: this.room.snapshot(),
+      requests: this.#moderates(actor) ? this.room.requests() : [],
+    });
+    return () => {
+      if (!this.#stageSockets.delete(ws)) return;
+      const stillHere = [...this.#stageSockets.values()].some((a) => a.userId === userId);
+      if (!stillHere && !this.room.closed) this.room.stagePresence(userId, false);
+    };
+  }
+
+  /** a mixed frame from the stage plane */
+  frame(frame: Parameters<AudienceFanout['push']>[0]): void {
+    if (!this.#closed) this.fanout.push(frame);
+  }
+
+  levels(levels: Record<string, number>, now: number): void {
+    if (this.#closed || now - this.#lastLevelsAt < LEVELS_INTERVAL_MS) return;
+    this.#lastLevelsAt = now;
+    this.#everyone({ type: 'levels', levels });
+  }
+
+  slots(userId: UserId, slots: Record<string, UserId>): void {
+    for (const [ws, actor] of this.#stageSockets)
+      if (actor.userId === userId) send(ws, { type: 'slots', slots });
+  }
+
+  close(code: number = ERRORS.space_ended.ws, reason = 'space_ended'): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.stage.closeSpace(this.room.id);
+    this.fanout.close({ code, reason });
+    for (const ws of this.#stageSockets.keys()) ws.close(code, reason);
+    this.#stageSockets.clear();
+    this.onClosed();
+  }
+
+  #moderates(actor: Actor): boolean {
+    if (actor.admin) return true;
+    if (!actor.userId) return false;
+    const role = this.room.roleOf(actor.userId);
+    return role === Role.host || role === Role.cohost;
+  }
+
+  #everyone(msg: AudienceServerMessage & StageServerMessage): void {
+    if (this.#closed) return;
+    this.fanout.bulletin(msg);
+    for (const ws of this.#stageSockets.keys()) send(ws, msg);
+  }
+
+  #leave(socket: object, actor?: Actor): void {
+    if (!this.#counted.has(socket)) return;
+    this.#counted.delete(socket);
+    if (this.room.closed) return;
+    this.room.listenerLeft(actor ?? { userId: null, handle: '', anonymous: true, admin: false });
+  }
+
+  #offStage(userId: UserId): void {
+    this.stage.closeUser(this.room.id, userId);
+    for (const [ws, actor] of this.#stageSockets)
+      if (actor.userId === userId) ws.close(1000, 'moved_to_audience');
+  }
+
+  #kick(userId: UserId, reason: 'removed' | 'banned'): void {
+    this.stage.closeUser(this.room.id, userId);
+    const code = ERRORS[reason === 'banned' ? 'banned' : 'forbidden'].ws;
+    const notice = { type: 'removed', reason } as const;
+    for (const s of [...this.fanout.socketsOf(userId)]) {
+      this.fanout.sendTo(s, notice);
+      s.close(code, reason);
+    }
+    for (const [ws, actor] of this.#stageSockets) {
+      if (actor.userId !== userId) continue;
+      send(ws, notice);
+      ws.close(code, reason);
+    }
+  }
+
+  #end(reason: string): void {
+    if (this.#closed) return;
+    this.fanout.flush();
+    this.#everyone({ type: 'ended', reason });
+    this.stage.closeSpace(this.room.id);
+    setTimeout(() => this.close(), ENDED_CLOSE_DELAY_MS).unref();
+  }
+}
+
+function send(ws: WebSocket, msg: StageServerMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+}

@@ -1,0 +1,40 @@
+/**
+ * What the hub needs from the stage plane (speaker WebRTC sessions + the mixer), per node.
+ * src/app/stage-adapter.ts implements it with src/stage.
+ */
+import type { AudioFrame } from '../protocol/audience.js';
+import type { SpaceId, UserId } from '../protocol/ids.js';
+import type { TypedEmitter } from '../core/events.js';
+
+export type StagePlaneEvents = {
+  /** one mixed 20 ms frame of a Space (also silence when nobody speaks) */
+  frame: [spaceId: SpaceId, frame: AudioFrame];
+  /** speakers' levels 0..1, a few times a second */
+  levels: [spaceId: SpaceId, levels: Record<string, number>];
+  /** a speaker's media session went up or down */
+  publishing: [spaceId: SpaceId, userId: UserId, up: boolean];
+  /** which recvonly slot of this speaker carries whom */
+  slots: [spaceId: SpaceId, userId: UserId, slots: Record<string, UserId>];
+};
+
+export interface StagePlane {
+  readonly events: TypedEmitter<StagePlaneEvents>;
+  createSession(args: {
+    spaceId: SpaceId;
+    userId: UserId;
+    offerSdp: string;
+  }): Promise<{ sessionId: string; answerSdp: string }>;
+  /** the owner of a session, or undefined */
+  sessionOwner(sessionId: string): { spaceId: SpaceId; userId: UserId } | undefined;
+  closeSession(sessionId: string): Promise<void>;
+  /** ends every session of one person in a Space (moved off stage, removed, banned) */
+  closeUser(spaceId: SpaceId, userId: UserId): void;
+  /** who is audible: everyone else is neither forwarded nor mixed */
+  setAudible(spaceId: SpaceId, userIds: readonly UserId[]): void;
+  /** starts the mixer of a Space (idempotent) */
+  openSpace(spaceId: SpaceId): void;
+  /** stops the mixer and every session of a Space (idempotent) */
+  closeSpace(spaceId: SpaceId): void;
+  stats(): { frames: number; lateTicks: number };
+  close(): Promise<void>;
+}

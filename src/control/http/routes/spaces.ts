@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { asSpaceId, isId, type SpaceId } from '../../../protocol/ids.js';
+import { SpaceState, type SpaceInfo, type SpaceSnapshot } from '../../../protocol/space.js';
+import type { SpaceListResponse } from '../../../protocol/api.js';
+import { RostraError } from '../../../core/errors.js';
+import { validateSchedule } from '../../../core/space/schedule.js';
+import { createSpaceSchema, stageClientSchema } from '../../validation/schemas.js';
+import { validate } from '../../validation/parse.js';
+import { actorOf, requestUrl, requirePrincipal } from '../../principal.js';
+import type { ControlDeps } from '../../ports.js';
+
+/** ms listeners and CDNs may cache Space metadata; it may be this stale (join storms). */
+const METADATA_MAX_AGE_S = 2;
+
+export function spaceIdParam(req: FastifyRequest): SpaceId {
+  const id = (req.params as { id?: unknown }).id;
+  if (!isId(id)) throw new RostraError('space_not_found');
+  return asSpaceId(id);
+}
+
+const newSpaceId = (): SpaceId => asSpaceId(randomBytes(9).toString('base64url'));
+
+export function spaceRoutes(app: FastifyInstance, deps: ControlDeps): void {
+  app.get('/v1/spaces', async (req, reply) => {
+    const state = requestUrl(req).searchParams.get('state');
+    const states =
+      state === 'live'
+        ? [SpaceState.live]
+        : state === 'scheduled'
+          ? [SpaceState.scheduled]
+          : [SpaceState.live, SpaceState.scheduled];
+    const spaces = await deps.store.listSpaces({ states, limit: 100 });
+    const res: SpaceListResponse = { spaces };
+    return reply.header('cache-control', `public, max-age=${METADATA_MAX_AGE_S}`).send(res);
+  });
+
+  app.post('/v1/spaces', async (req, reply) => {
+    const principal = await requirePrincipal(deps.tokens, req.headers, requestUrl(req));
+    const body = validate(createSpaceSchema, req.body);
+    const now = deps.now();
+    if (body.scheduledFor !== undefined) validateSchedule(now, body.scheduledFor);
+    const space = await deps.store.createSpace({
+      id: newSpaceId(),
+      title: body.title,
+      description: body.description ?? '',
+      state: body.scheduledFor === undefined ? SpaceState.backstage : SpaceState.scheduled,
+      createdBy: principal.userId,
+      hostId: principal.userId,
+      scheduledFor: body.scheduledFor ?? null,
+      startedAt: null,
+      endedAt: null,
+      allowAnonymous: body.allowAnonymous ?? true,
+      recording: body.recording ?? true,
+      createdAt: now,
+    });
+    deps.log.info({ spaceId: space.id, state: space.state }, 'space created');
+    return reply.code(201).send({ space });
+  });
+
+  app.get('/v1/spaces/:id', async (req, reply) => {
+    const id = spaceIdParam(req);
+    const snapshot = await snapshotOf(deps, id);
+    return reply.header('cache-control', `public, max-age=${METADATA_MAX_AGE_S}`).send(snapshot);
+  });
+
+  app.post('/v1/spaces/:id/open', async (req) => {
+    const principal = await requirePrincipal(deps.tokens, req.headers, requestUrl(req));
+    const room = await deps.hub.room(spaceIdParam(req));
+    await room.openBackstage(actorOf(principal));
+    return { space: room.snapshot().space };
+  });
+
+  app.post('/v1/spaces/:id/actions', async (req) => {
+    const principal = await requirePrincipal(deps.tokens, req.headers, requestUrl(req));
+    const msg = validate(stageClientSchema, req.body);
+    const room = await deps.hub.room(spaceIdParam(req));
+    await room.handleStage(actorOf(principal), msg);
+    return { ok: true };
+  });
+
+  const reminder = (add: boolean) => async (req: FastifyRequest) => {
+    const principal = await requirePrincipal(deps.tokens, req.headers, requestUrl(req));
+    const id = spaceIdParam(req);
+    const space = await deps.store.getSpace(id);
+    if (!space) throw new RostraError('space_not_found');
+    if (space.state !== SpaceState.scheduled) throw new RostraError('space_not_scheduled');
+    const reminderCount = add
+      ? await deps.store.addReminder(id, principal.userId)
+      : await deps.store.removeReminder(id, principal.userId);
+    return { reminderCount, reminded: add };
+  };
+  app.put('/v1/spaces/:id/reminder', reminder(true));
+  app.delete('/v1/spaces/:id/reminder', reminder(false));
+}
+
+/** Live and backstage Spaces answer from the room actor; others from the store. */
+async function snapshotOf(deps: ControlDeps, id: SpaceId): Promise<SpaceSnapshot> {
+  const space: SpaceInfo | null = await deps.store.getSpace(id);
+  if (!space) throw new RostraError('space_not_found');
+  if (space.state === SpaceState.live || space.state === SpaceState.backstage) {
+    return (await deps.hub.room(id)).snapshot();
+  }
+  return { space, stage: [], counts: { listeningNow: 0, totalJoined: 0 }, leaderId: space.hostId };
+}

@@ -1,0 +1,74 @@
+/**
+ * What the control plane needs from the rest of the system, as interfaces. The composition
+ * root (src/app) provides the implementations; control never imports an adapter or a plane.
+ */
+import type { WebSocket } from 'ws';
+import type { Grant, PublicUser } from '../protocol/api.js';
+import type { SpaceId, UserId } from '../protocol/ids.js';
+import type { Room, Actor } from '../core/space/room.js';
+import type { Store } from '../core/ports/store.js';
+import type { Logger } from '../core/log.js';
+
+/** Who is calling, from a verified token. Anonymous listeners have no token and no userId. */
+export interface Principal {
+  userId: UserId;
+  handle: string;
+  grants: readonly Grant[];
+  anonymous: boolean;
+}
+
+export interface TokenVerifier {
+  /** throws RostraError('unauthenticated' | 'token_expired') */
+  verify(token: string): Promise<Principal>;
+  mint(user: PublicUser, grants?: readonly Grant[]): Promise<{ token: string; expiresAt: number }>;
+}
+
+export interface AccountService {
+  signUp(handle: string, password: string): Promise<PublicUser>;
+  signIn(handle: string, password: string): Promise<PublicUser>;
+}
+
+/** Detaches a socket from its Space; idempotent. */
+export type Detach = () => void;
+
+/** The per-Space runtime: room actor plus the media planes behind it. */
+export interface SpaceHub {
+  /** the room actor of a Space on this node, loaded on demand; throws space_not_found */
+  room(spaceId: SpaceId): Promise<Room>;
+  /** WHIP: start a speaker's media session (caller must be on stage) */
+  publish(room: Room, actor: Actor, offerSdp: string): Promise<{ sessionId: string; answerSdp: string }>;
+  /** WHIP DELETE; throws session_not_found if the session is not the actor's */
+  unpublish(room: Room, actor: Actor, sessionId: string): Promise<void>;
+  /** an admitted listener socket joins the audience tier of the Space */
+  attachListener(room: Room, socket: WebSocket, actor: Actor): Detach;
+  /** an admitted stage socket receives the room's stage events */
+  attachStage(room: Room, socket: WebSocket, actor: Actor): Detach;
+  /** counts for /healthz */
+  stats(): { rooms: number; listeners: number; stageSockets: number };
+}
+
+export interface ControlDeps {
+  store: Store;
+  tokens: TokenVerifier;
+  accounts: AccountService;
+  hub: SpaceHub;
+  log: Logger;
+  /** where the built web app lives (index.html, app.js, …); null = do not serve it */
+  webRoot: string | null;
+  /** Prometheus text for /metrics */
+  metrics: () => Promise<string>;
+  /** ms since epoch */
+  now: () => number;
+  limits: ControlLimits;
+}
+
+export interface ControlLimits {
+  /** HTTP API requests per second per client address (token bucket refill) */
+  apiPerSecond: number;
+  /** burst of the same bucket */
+  apiBurst: number;
+  /** sign-in / sign-up attempts per minute per address */
+  authPerMinute: number;
+}
+
+export const DEFAULT_CONTROL_LIMITS: ControlLimits = { apiPerSecond: 20, apiBurst: 60, authPerMinute: 20 };

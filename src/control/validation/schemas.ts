@@ -1,0 +1,67 @@
+/**
+ * Runtime validation of everything that arrives from outside. Each schema is checked against
+ * the protocol type it parses (`satisfies`), so the wire types and the validators cannot drift.
+ */
+import { z } from 'zod';
+import { ID_PATTERN, type UserId } from '../../protocol/ids.js';
+import { LIMITS, type ReactionEmoji } from '../../protocol/limits.js';
+import type { CreateAccountRequest, CreateSpaceRequest } from '../../protocol/api.js';
+import type { StageClientMessage } from '../../protocol/stage.js';
+import type { AudienceClientMessage } from '../../protocol/audience.js';
+
+const userId = z
+  .string()
+  .regex(ID_PATTERN)
+  .transform((s) => s as UserId);
+const ref = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31)
+  .optional();
+const emoji = z.enum(LIMITS.reactions as unknown as [ReactionEmoji, ...ReactionEmoji[]]);
+
+export const credentialsSchema = z.strictObject({
+  handle: z.string().min(1).max(64),
+  password: z.string().min(1).max(LIMITS.maxPasswordLength),
+}) satisfies z.ZodType<CreateAccountRequest>;
+
+export const createSpaceSchema = z.strictObject({
+  title: z.string().trim().min(1).max(LIMITS.maxTitleLength),
+  description: z.string().max(LIMITS.maxDescriptionLength).optional(),
+  scheduledFor: z.number().int().positive().optional(),
+  allowAnonymous: z.boolean().optional(),
+  recording: z.boolean().optional(),
+}) satisfies z.ZodType<CreateSpaceRequest>;
+
+const target = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), userId, ref });
+const plain = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), ref });
+
+export const stageClientSchema = z.discriminatedUnion('type', [
+  plain('go_live'),
+  plain('end_space'),
+  target('approve_request'),
+  target('decline_request'),
+  target('invite_to_stage'),
+  target('move_to_audience'),
+  plain('leave_stage'),
+  target('mute'),
+  plain('unmute'),
+  plain('mute_self'),
+  target('make_cohost'),
+  target('remove_cohost'),
+  target('transfer_host'),
+  target('remove'),
+  target('ban'),
+  z.strictObject({ type: z.literal('react'), emoji, ref }),
+  plain('ping'),
+]) satisfies z.ZodType<StageClientMessage>;
+
+export const audienceClientSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('react'), emoji, ref }),
+  plain('raise_hand'),
+  plain('lower_hand'),
+  plain('accept_invite'),
+  plain('decline_invite'),
+  plain('ping'),
+]) satisfies z.ZodType<AudienceClientMessage>;

@@ -1,0 +1,97 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { asSpaceId, isId } from '../../protocol/ids.js';
+import { LIMITS } from '../../protocol/limits.js';
+import { Role } from '../../protocol/space.js';
+import { RostraError, isRostraError } from '../../core/errors.js';
+import type { ControlDeps } from '../ports.js';
+import { actorOf, optionalPrincipal } from '../principal.js';
+import { audienceClientSchema, stageClientSchema } from '../validation/schemas.js';
+import { readCommands } from './messages.js';
+import { refuse } from './send.js';
+
+/** ms between protocol-level pings; a socket that missed one pong is terminated */
+const HEARTBEAT_MS = 30_000;
+const ROUTE = /^\/v1\/spaces\/([^/]+)\/(stage|listen)$/;
+
+/**
+ * Accepts WebSocket upgrades for `/v1/spaces/:id/stage` and `/v1/spaces/:id/listen`.
+ * Authentication and admission happen after the upgrade so a browser can read the reason:
+ * a refused socket gets `{type:'error', code}` and is closed with the catalog's close code.
+ */
+export function installWebSockets(server: Server, deps: ControlDeps): { close(): void } {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.maxWsMessageBytes,
+    perMessageDeflate: false,
+  });
+  const alive = new WeakSet<WebSocket>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = ROUTE.exec(url.pathname);
+    if (!match) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
+      ws.on('error', () => ws.terminate());
+      const kind = match[2] === 'stage' ? 'stage' : 'listen';
+      onSocket(ws, kind, match[1] ?? '', req, url).catch((e: unknown) => {
+        if (isRostraError(e)) return refuse(ws, e.code, e.message);
+        deps.log.error({ err: e }, 'socket setup failed');
+        refuse(ws, 'internal');
+      });
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  async function onSocket(
+    ws: WebSocket,
+    kind: 'stage' | 'listen',
+    rawId: string,
+    req: IncomingMessage,
+    url: URL,
+  ) {
+    if (!isId(rawId)) throw new RostraError('space_not_found');
+    const principal = await optionalPrincipal(deps.tokens, req.headers, url);
+    const actor = actorOf(principal);
+    const room = await deps.hub.room(asSpaceId(rawId));
+    await room.admit(actor);
+    if (ws.readyState !== ws.OPEN) return;
+    if (kind === 'listen') {
+      const detach = deps.hub.attachListener(room, ws, actor);
+      ws.once('close', detach);
+      readCommands(ws, audienceClientSchema, (msg) => room.handleAudience(actor, msg), deps.log);
+      return;
+    }
+    if (actor.userId === null) throw new RostraError('unauthenticated');
+    if (room.roleOf(actor.userId) === Role.listener && !actor.admin) throw new RostraError('not_on_stage');
+    const detach = deps.hub.attachStage(room, ws, actor);
+    ws.once('close', detach);
+    readCommands(ws, stageClientSchema, (msg) => room.handleStage(actor, msg), deps.log);
+  }
+
+  return {
+    close() {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      wss.close();
+    },
+  };
+}
