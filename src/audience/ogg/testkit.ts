@@ -6,12 +6,13 @@ import { spawn } from 'node:child_process';
 import { Encoder } from '@evan/opus';
 import { FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, type AudioFrame } from '../../protocol/audience.js';
 
-/** `count` frames of a 440 Hz sine (amplitude 0.3) encoded with libopus, seq from `firstSeq`. */
+/** `count` frames of a 440 Hz sine (amplitude 0.3) encoded with libopus at 32 kbps (the mix's rate), seq from `firstSeq`. */
 export function toneFrames(
   count: number,
-  opts: { firstSeq?: number; startAt?: number; hz?: number } = {},
+  opts: { firstSeq?: number; startAt?: number; hz?: number; bitrate?: number } = {},
 ): AudioFrame[] {
   const enc = new Encoder({ channels: 1, sample_rate: SAMPLE_RATE, application: 'voip' });
+  enc.bitrate = opts.bitrate ?? 32_000;
   const hz = opts.hz ?? 440;
   const frames: AudioFrame[] = [];
   const pcm = new Int16Array(FRAME_SAMPLES);
