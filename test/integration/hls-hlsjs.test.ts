@@ -91,7 +91,7 @@ void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and 
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
-      probe = await page.evaluate(() => (window as unknown as { probe: () => Probe }).probe());
+      probe = await page.evaluate(() => (globalThis as unknown as { probe: () => Probe }).probe());
       if (startedAt === undefined && probe.currentTime > 0) startedAt = probe.currentTime;
       if (startedAt !== undefined && probe.currentTime - startedAt > 3 && Math.abs(probe.peakHz - 440) < 12)
         break;

@@ -68,7 +68,7 @@ void test('Chromium <audio> plays the live Ogg/Opus stream as a late joiner and 
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
-      probe = await page.evaluate(() => (window as unknown as { probe: () => Probe }).probe());
+      probe = await page.evaluate(() => (globalThis as unknown as { probe: () => Probe }).probe());
       if (startedAt === undefined && probe.currentTime > 0) startedAt = probe.currentTime;
       if (startedAt !== undefined && probe.currentTime - startedAt > 2 && Math.abs(probe.peakHz - 440) < 12)
         break;
