@@ -8,7 +8,13 @@
  * Lifecycle: open -> close() (idempotent; later calls reject, the table is untouched).
  */
 import { systemClock, type Clock } from '../../core/ports/clock.js';
-import { checkTtlMs, type LeaseGrant, type LeaseInfo, type Leases } from '../../core/ports/leases.js';
+import {
+  checkInteger,
+  checkTtlMs,
+  type LeaseGrant,
+  type LeaseInfo,
+  type Leases,
+} from '../../core/ports/leases.js';
 
 interface Expiring {
   value: number;
@@ -97,6 +103,7 @@ export class MemoryLeases implements Leases {
 
   incrBy(key: string, n: number, ttlMs?: number): Promise<number> {
     return this.#run((t) => {
+      checkInteger('n', n);
       if (ttlMs !== undefined) checkTtlMs(ttlMs);
       const c = t.counters.get(key);
       const base = t.alive(c) ? c : { value: 0, expiresAt: null };
@@ -120,6 +127,7 @@ export class MemoryLeases implements Leases {
 
   setPart(key: string, part: string, value: number, ttlMs: number): Promise<void> {
     return this.#run((t) => {
+      checkInteger('value', value);
       checkTtlMs(ttlMs);
       let parts = t.parts.get(key);
       if (!parts) t.parts.set(key, (parts = new Map<string, Expiring>()));

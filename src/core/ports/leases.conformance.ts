@@ -178,12 +178,14 @@ export function runLeasesConformance(name: string, makeHarness: () => Promise<Le
     );
 
     void it(
-      'a ttl below 1 ms or not an integer is refused',
+      'a ttl below 1 ms or not an integer, and a fractional count, are refused',
       withNodes(async (a) => {
         await assert.rejects(a.acquire(key('k'), 'node-a', 0), RangeError);
         await assert.rejects(a.acquire(key('k'), 'node-a', 1.5), RangeError);
         await assert.rejects(a.renew(key('k'), 'node-a', 1, -1), RangeError);
         await assert.rejects(a.setPart(key('k'), 'node-a', 1, 0), RangeError);
+        await assert.rejects(a.setPart(key('k'), 'node-a', 0.5, TTL), RangeError);
+        await assert.rejects(a.incrBy(key('k'), 0.5), RangeError);
       }),
     );
 

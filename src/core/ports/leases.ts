@@ -64,3 +64,8 @@ export function checkTtlMs(ttlMs: number): void {
   if (!Number.isSafeInteger(ttlMs) || ttlMs < 1)
     throw new RangeError(`ttlMs must be an integer >= 1, got ${ttlMs}`);
 }
+
+/** Throws RangeError unless n is a safe integer (counters and parts hold integers). */
+export function checkInteger(name: string, n: number): void {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${name} must be a safe integer, got ${n}`);
+}

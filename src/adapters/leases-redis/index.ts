@@ -1,0 +1,1 @@
+export { RedisLeases, type RedisLeasesOptions } from './redis-leases.js';
