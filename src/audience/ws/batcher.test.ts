@@ -86,3 +86,13 @@ void test('clear() drops held frames and cancels the timer', () => {
   assert.deepEqual(out, []);
   assert.throws(() => new FrameBatcher(clock, () => {}, { windowFrames: 0 }), RangeError);
 });
+
+void test('a new window size applies from the next batch, and maxHoldMs follows it', () => {
+  const { out, batcher } = setup(3);
+  batcher.push(frame(0));
+  batcher.setWindowFrames(5);
+  assert.equal(batcher.maxHoldMs, 100);
+  for (let s = 1; s < 5; s++) batcher.push(frame(s));
+  assert.deepEqual(out, [[0, 1, 2, 3, 4]]);
+  assert.throws(() => batcher.setWindowFrames(256), RangeError);
+});

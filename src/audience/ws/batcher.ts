@@ -21,8 +21,10 @@ export interface BatcherOptions {
 export const DEFAULT_WINDOW_FRAMES = 3;
 
 export class FrameBatcher {
-  readonly windowFrames: number;
-  readonly maxHoldMs: number;
+  #windowFrames: number;
+  #maxHoldMs: number;
+  /** maxHoldMs follows the window when the caller did not fix it */
+  readonly #holdFollowsWindow: boolean;
   readonly #clock: Clock;
   readonly #flush: (frames: AudioFrame[]) => void;
   #frames: AudioFrame[] = [];
@@ -30,13 +32,27 @@ export class FrameBatcher {
 
   constructor(clock: Clock, flush: (frames: AudioFrame[]) => void, options: BatcherOptions = {}) {
     const windowFrames = options.windowFrames ?? DEFAULT_WINDOW_FRAMES;
-    if (!Number.isInteger(windowFrames) || windowFrames < 1 || windowFrames > 255) {
-      throw new RangeError('windowFrames must be an integer in 1..255');
-    }
-    this.windowFrames = windowFrames;
-    this.maxHoldMs = options.maxHoldMs ?? windowFrames * FRAME_MS;
+    checkWindow(windowFrames);
+    this.#windowFrames = windowFrames;
+    this.#holdFollowsWindow = options.maxHoldMs === undefined;
+    this.#maxHoldMs = options.maxHoldMs ?? windowFrames * FRAME_MS;
     this.#clock = clock;
     this.#flush = flush;
+  }
+
+  get windowFrames(): number {
+    return this.#windowFrames;
+  }
+
+  get maxHoldMs(): number {
+    return this.#maxHoldMs;
+  }
+
+  /** Changes the batch size from the next batch on (the fan-out widens it under load). */
+  setWindowFrames(windowFrames: number): void {
+    checkWindow(windowFrames);
+    this.#windowFrames = windowFrames;
+    if (this.#holdFollowsWindow) this.#maxHoldMs = windowFrames * FRAME_MS;
   }
 
   /** frames waiting for the current batch to close */
@@ -48,13 +64,13 @@ export class FrameBatcher {
     const last = this.#frames[this.#frames.length - 1];
     if (last && frame.seq !== (last.seq + 1) >>> 0) this.flush();
     this.#frames.push(frame);
-    if (this.#frames.length >= this.windowFrames) {
+    if (this.#frames.length >= this.#windowFrames) {
       this.flush();
     } else if (!this.#timer) {
       this.#timer = this.#clock.setTimeout(() => {
         this.#timer = null;
         this.flush();
-      }, this.maxHoldMs);
+      }, this.#maxHoldMs);
     }
   }
 
@@ -73,5 +89,11 @@ export class FrameBatcher {
     this.#timer?.cancel();
     this.#timer = null;
     this.#frames = [];
+  }
+}
+
+function checkWindow(windowFrames: number): void {
+  if (!Number.isInteger(windowFrames) || windowFrames < 1 || windowFrames > 255) {
+    throw new RangeError('windowFrames must be an integer in 1..255');
   }
 }

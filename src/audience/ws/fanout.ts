@@ -29,57 +29,17 @@ import {
   type AudienceServerMessage,
   type AudioFrame,
 } from '../../protocol/audience.js';
-import { FrameBatcher, type BatcherOptions } from './batcher.js';
+import { FrameBatcher } from './batcher.js';
+import { WindowTuner } from './window-tuner.js';
+import {
+  FANOUT_DEFAULTS,
+  type DropReason,
+  type FanoutEvents,
+  type FanoutOptions,
+  type FanoutStats,
+  type ListenerMeta,
+} from './fanout-options.js';
 import { WS_READY_STATE, type FanoutSocket } from './socket.js';
-
-/** What the fan-out remembers about a listener; the control layer may extend it. */
-export interface ListenerMeta {
-  userId: UserId | null;
-}
-
-export interface FanoutOptions extends BatcherOptions {
-  clock?: Clock;
-  logger?: Logger;
-  /** bufferedAmount at which audio batches are skipped for a socket, bytes; default 32 KiB */
-  softLimitBytes?: number;
-  /** bufferedAmount at which a socket is dropped at once, bytes; default 256 KiB */
-  hardLimitBytes?: number;
-  /** how long a socket may stay at/above the soft limit before it is dropped, ms; default 5000 */
-  slowGraceMs?: number;
-  /** how long a dropped socket gets to finish its close handshake before terminate(), ms; default 2000 */
-  closeGraceMs?: number;
-}
-
-export const FANOUT_DEFAULTS = {
-  softLimitBytes: 32 * 1024,
-  hardLimitBytes: 256 * 1024,
-  slowGraceMs: 5_000,
-  closeGraceMs: 2_000,
-} as const;
-
-export interface FanoutStats {
-  /** sockets attached now */
-  sockets: number;
-  /** batches framed (each once, whatever the number of sockets) */
-  batches: number;
-  /** frames carried by those batches */
-  frames: number;
-  /** bulletins serialised */
-  bulletins: number;
-  /** socket writes (batches + bulletins + direct messages) */
-  sends: number;
-  /** bytes handed to sockets, summed over sockets */
-  bytesSent: number;
-  /** audio batches not written because the socket was above the soft limit */
-  skippedSends: number;
-  /** sockets closed with too_slow */
-  slowDrops: number;
-  /** sockets found closed during a write and forgotten (the owner forgot to detach) */
-  reaped: number;
-}
-
-export type DropReason = 'too_slow' | 'closed';
-export type FanoutEvents<M> = { drop: [socket: FanoutSocket, meta: M, reason: DropReason] };
 
 interface Entry<M> {
   meta: M;
@@ -102,7 +62,8 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
   readonly #hard: number;
   readonly #graceMs: number;
   readonly #closeGraceMs: number;
-  readonly #stats: Omit<FanoutStats, 'sockets'> = {
+  readonly #tuner: WindowTuner;
+  readonly #stats: Omit<FanoutStats, 'sockets' | 'windowFrames' | 'passMs'> = {
     batches: 0,
     frames: 0,
     bulletins: 0,
@@ -125,6 +86,12 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
       throw new RangeError('need 0 < softLimitBytes < hardLimitBytes');
     }
     this.#batcher = new FrameBatcher(this.#clock, (frames) => this.#sendBatch(frames), options);
+    this.#tuner = new WindowTuner({
+      minFrames: this.#batcher.windowFrames,
+      maxFrames:
+        options.maxWindowFrames ?? Math.max(FANOUT_DEFAULTS.maxWindowFrames, this.#batcher.windowFrames),
+      busyFraction: options.busyFraction,
+    });
   }
 
   get size(): number {
@@ -203,7 +170,12 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
   }
 
   stats(): FanoutStats {
-    return { sockets: this.#sockets.size, ...this.#stats };
+    return {
+      sockets: this.#sockets.size,
+      ...this.#stats,
+      windowFrames: this.#batcher.windowFrames,
+      passMs: this.#tuner.averagePassMs,
+    };
   }
 
   /**
@@ -225,7 +197,17 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     const bytes = encodeAudioBatch(frames);
     this.#stats.batches++;
     this.#stats.frames += frames.length;
+    const t0 = performance.now();
     this.#writeAll(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);
+    const window = this.#batcher.windowFrames;
+    const next = this.#tuner.next(window, performance.now() - t0);
+    if (next !== window) {
+      this.#log.info(
+        { from: window, to: next, sockets: this.#sockets.size },
+        'audience batch window changed',
+      );
+      this.#batcher.setWindowFrames(next);
+    }
   }
 
   /** One pass over all sockets; deleting the current Map entry while iterating is safe. */
