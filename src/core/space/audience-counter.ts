@@ -11,6 +11,8 @@ import type { Clock } from '../ports/clock.js';
 
 export class AudienceCounter {
   #listeningNow = 0;
+  /** open anonymous connections (part of listeningNow), so a stray anonymous leave cannot eat a named one */
+  #anonymousNow = 0;
   #totalJoined = 0;
   readonly #seen = new Set<UserId>();
   /** signed-in user -> open listening connections */
@@ -45,6 +47,7 @@ export class AudienceCounter {
   joined(userId: UserId | null): void {
     this.#listeningNow++;
     if (userId === null) {
+      this.#anonymousNow++;
       this.#totalJoined++;
     } else {
       this.#present.set(userId, (this.#present.get(userId) ?? 0) + 1);
@@ -58,13 +61,15 @@ export class AudienceCounter {
 
   /** one listening connection closed; unknown users are ignored (never below zero) */
   left(userId: UserId | null): void {
-    if (userId !== null) {
+    if (userId === null) {
+      if (this.#anonymousNow === 0) return;
+      this.#anonymousNow--;
+    } else {
       const n = this.#present.get(userId);
       if (n === undefined) return;
       if (n <= 1) this.#present.delete(userId);
       else this.#present.set(userId, n - 1);
     }
-    if (this.#listeningNow === 0) return;
     this.#listeningNow--;
     this.#schedule();
   }

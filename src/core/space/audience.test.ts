@@ -104,6 +104,9 @@ void describe('listener counts', () => {
     f.room.listenerLeft(user('ann'));
     f.room.listenerLeft(anonymous());
     assert.deepEqual(f.room.snapshot().counts, { listeningNow: 0, totalJoined: 0 });
+    f.room.listenerJoined(user('bob'));
+    f.room.listenerLeft(anonymous()); // no anonymous connection is open: must not count bob out
+    assert.deepEqual(f.room.snapshot().counts, { listeningNow: 1, totalJoined: 1 });
   });
 
   void test('100k joins are O(1) each: fast, and no per-listener event', async (t) => {
@@ -124,7 +127,7 @@ void describe('listener counts', () => {
     const ms = performance.now() - t0;
     t.diagnostic(`100k joins: ${ms.toFixed(1)} ms`);
     assert.equal(events, 0, 'no event per join');
-    assert.ok(ms < 1000, `100k joins took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 5000, `100k joins (an O(n) join would take minutes) took ${ms.toFixed(0)} ms`);
     f.clock.advance(1000);
     assert.equal(events, 1, 'one counts event for the whole burst');
     assert.deepEqual(
