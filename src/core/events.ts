@@ -4,15 +4,17 @@
  */
 export type EventMap = Record<string, unknown[]>;
 type Listener<A extends unknown[]> = (...args: A) => void;
+/** listeners as stored: the map loses the per-event type, `on`/`safeEmit` restore it */
+type StoredListener = (...args: unknown[]) => void;
 
 export class TypedEmitter<E extends EventMap> {
-  readonly #listeners = new Map<keyof E, Set<Listener<never[]>>>();
+  readonly #listeners = new Map<keyof E, Set<StoredListener>>();
   onListenerError: (error: unknown, event: keyof E) => void = () => {};
 
   on<K extends keyof E>(event: K, listener: Listener<E[K]>): () => void {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never[]>);
+    set.add(listener as unknown as StoredListener);
     return () => this.off(event, listener);
   }
 
@@ -25,7 +27,7 @@ export class TypedEmitter<E extends EventMap> {
   }
 
   off<K extends keyof E>(event: K, listener: Listener<E[K]>): void {
-    this.#listeners.get(event)?.delete(listener as Listener<never[]>);
+    this.#listeners.get(event)?.delete(listener as unknown as StoredListener);
   }
 
   listenerCount(event: keyof E): number {
@@ -38,7 +40,7 @@ export class TypedEmitter<E extends EventMap> {
     if (!set) return;
     for (const listener of [...set]) {
       try {
-        (listener as Listener<E[K]>)(...args);
+        (listener as unknown as Listener<E[K]>)(...args);
       } catch (error) {
         try {
           this.onListenerError(error, event);
