@@ -13,6 +13,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 void test('a paused listener is skipped, then dropped with too_slow, while the others stay on time', async () => {
   const fanout = new AudienceFanout({
     windowFrames: 3,
+    maxWindowFrames: 3,
     softLimitBytes: SOFT,
     hardLimitBytes: HARD,
     slowGraceMs: 400,
@@ -66,7 +67,7 @@ void test('a paused listener is skipped, then dropped with too_slow, while the o
     assert.equal(stats.slowDrops, 1);
     assert.ok(stats.skippedSends >= 5, `skipped ${stats.skippedSends}`);
     assert.equal(fanout.size, 2);
-    // the others got every batch, identical and in order, each within 100 ms of its push
+    // the others got every batch, identical and in order, each within 150 ms of its push
     let worst = 0;
     for (const c of fast) {
       assert.equal(c.binary.length, stats.batches);
@@ -77,7 +78,7 @@ void test('a paused listener is skipped, then dropped with too_slow, while the o
         if (pushed !== undefined) worst = Math.max(worst, c.binaryAt[i]! - pushed);
       });
     }
-    assert.ok(worst < 100, `a fast listener waited ${worst} ms for a batch`);
+    assert.ok(worst < 150, `a fast listener waited ${worst} ms for a batch`);
     // user-space memory for the slow socket stayed bounded: soft limit + at most one batch
     assert.ok(maxSlowBuffered < SOFT + 4096, `slow socket buffered ${maxSlowBuffered} bytes`);
     console.log(

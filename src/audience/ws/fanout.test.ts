@@ -10,7 +10,7 @@ const seqsOf = (client: TestClient): number[] =>
   client.binary.flatMap((b) => decodeAudioBatch(new Uint8Array(b))!.map((f) => f.seq));
 
 void test('every listener receives identical batch bytes, in seq order', async () => {
-  const fanout = new AudienceFanout();
+  const fanout = new AudienceFanout({ maxWindowFrames: 3 });
   const server = await startFanoutServer(fanout);
   try {
     const clients = await Promise.all(Array.from({ length: 5 }, () => connectClient(server.url)));
@@ -40,7 +40,7 @@ void test('every listener receives identical batch bytes, in seq order', async (
 });
 
 void test('a listener joining mid-stream starts on the next batch', async () => {
-  const fanout = new AudienceFanout({ windowFrames: 3 });
+  const fanout = new AudienceFanout({ windowFrames: 3, maxWindowFrames: 3 });
   const server = await startFanoutServer(fanout);
   try {
     const early = await connectClient(server.url);
@@ -80,7 +80,7 @@ void test('a late frame does not hold the batch past maxHoldMs', async () => {
 });
 
 void test('a seq gap closes the batch so every batch holds consecutive frames', async () => {
-  const fanout = new AudienceFanout({ windowFrames: 3 });
+  const fanout = new AudienceFanout({ windowFrames: 3, maxWindowFrames: 3 });
   const server = await startFanoutServer(fanout);
   try {
     const c = await connectClient(server.url);
@@ -102,7 +102,7 @@ void test('a seq gap closes the batch so every batch holds consecutive frames', 
 });
 
 void test('a bulletin is serialised once and reaches every listener as text', async () => {
-  const fanout = new AudienceFanout();
+  const fanout = new AudienceFanout({ maxWindowFrames: 3 });
   const server = await startFanoutServer(fanout);
   try {
     const clients = await Promise.all([connectClient(server.url), connectClient(server.url)]);
@@ -125,7 +125,7 @@ void test('a bulletin is serialised once and reaches every listener as text', as
 });
 
 void test('a detached or closed socket gets nothing more and is forgotten', async () => {
-  const fanout = new AudienceFanout({ windowFrames: 1 });
+  const fanout = new AudienceFanout({ windowFrames: 1, maxWindowFrames: 1 });
   const server = await startFanoutServer(fanout);
   try {
     const [a, b] = await Promise.all([connectClient(server.url), connectClient(server.url)]);
@@ -148,7 +148,7 @@ void test('a detached or closed socket gets nothing more and is forgotten', asyn
 });
 
 void test('close() detaches and closes every socket, is idempotent, and later calls throw', async () => {
-  const fanout = new AudienceFanout();
+  const fanout = new AudienceFanout({ maxWindowFrames: 3 });
   const server = await startFanoutServer(fanout);
   try {
     const c = await connectClient(server.url);
@@ -165,7 +165,7 @@ void test('close() detaches and closes every socket, is idempotent, and later ca
 });
 
 void test('a frame with an oversized Opus packet is refused', () => {
-  const fanout = new AudienceFanout();
+  const fanout = new AudienceFanout({ maxWindowFrames: 3 });
   assert.throws(
     () => fanout.push({ seq: 0, mixedAt: 0, opus: new Uint8Array(2000) }),
     (e: unknown) => (e as { code?: string }).code === 'invalid_field',
