@@ -185,3 +185,17 @@ void test('close releases a pending blocking request with no playlist', async ()
   s.close();
   assert.equal(await waiting, null);
 });
+
+void test('a stream can continue another one: first msn and decode time are given', () => {
+  const s = new HlsStream({ clock, startMsn: 40, startIndex: 4000 });
+  pushRange(s, 0, 120);
+  const text = s.playlist();
+  assert.deepEqual(lines(text, '#EXT-X-MEDIA-SEQUENCE'), ['#EXT-X-MEDIA-SEQUENCE:40']);
+  assert.ok(text.includes('seg-40.m4s') && text.includes('part-41.0.m4s'));
+  const part = s.getPart(41, 0);
+  assert.ok(part);
+  // tfdt sits at a fixed offset: moof(8) mfhd(16) traf(8) tfhd(16) tfdt header(12)
+  const view = new DataView(part.bytes.buffer, part.bytes.byteOffset);
+  assert.equal(view.getBigUint64(8 + 16 + 8 + 16 + 12), (4000n + 100n) * 960n);
+  s.close();
+});

@@ -37,6 +37,13 @@ export interface HlsStreamOptions {
   /** peak bit/s announced in the multivariant playlist; default 48000 */
   bandwidth?: number;
   maxFillFrames?: number;
+  /**
+   * Where to continue a Space's HLS timeline, e.g. on the node that takes over after a
+   * failover: msn of the first segment and timeline index (decode time / 960) of the first
+   * frame. Defaults 0 and 0.
+   */
+  startMsn?: number;
+  startIndex?: number;
   clock?: Clock;
 }
 
@@ -82,9 +89,9 @@ export class HlsStream extends TypedEmitter<HlsStreamEvents> {
     const bw = opts.bandwidth ?? HLS_DEFAULTS.bandwidth;
     this.multivariant = renderMultivariantPlaylist(bw, bw * 0.8);
     this.#window = new SegmentWindow(opts.windowSegments ?? HLS_DEFAULTS.windowSegments);
-    this.#timeline = new FrameTimeline({ maxFillFrames: opts.maxFillFrames });
+    this.#timeline = new FrameTimeline({ maxFillFrames: opts.maxFillFrames, startIndex: opts.startIndex });
     this.#waiters = new Waiters(opts.clock ?? systemClock);
-    this.#open = { msn: 0, parts: [], bytes: null, duration: 0, mixedAt: 0, firstIndex: 0 };
+    this.#open = { msn: opts.startMsn ?? 0, parts: [], bytes: null, duration: 0, mixedAt: 0, firstIndex: 0 };
   }
 
   get ended(): boolean {

@@ -27,6 +27,8 @@ export interface OggStreamOptions {
   /** comments for OpusTags, e.g. `TITLE=My Space` */
   comments?: readonly string[];
   maxFillFrames?: number;
+  /** timeline index of the first frame (granules start at (startIndex + 1) * 960); default 0 */
+  startIndex?: number;
 }
 
 export interface OggPage {
@@ -61,7 +63,7 @@ export class OggStream extends TypedEmitter<OggStreamEvents> {
       throw new RangeError('framesPerPage must be a positive integer');
     }
     this.serial = (opts.serial ?? Math.floor(Math.random() * 0x100000000)) >>> 0;
-    this.#timeline = new FrameTimeline({ maxFillFrames: opts.maxFillFrames });
+    this.#timeline = new FrameTimeline({ maxFillFrames: opts.maxFillFrames, startIndex: opts.startIndex });
     const head = buildPage(
       { flags: PageFlag.bos, granule: 0n, serial: this.serial, sequence: 0 },
       [19],

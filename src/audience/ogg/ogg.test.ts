@@ -218,3 +218,12 @@ void test('a slow listener skips pages and is ended after too many, others are u
   assert.equal(fast.chunks.length, 21);
   fan.close();
 });
+
+void test('an Ogg stream can start its granules where another left off', () => {
+  const s = new OggStream({ framesPerPage: 10, startIndex: 500 });
+  const out: Uint8Array[] = [];
+  s.on('page', (p) => out.push(p.bytes));
+  for (let i = 0; i < 10; i++) s.push(frame(i));
+  assert.equal(parsePages(Buffer.concat(out))[0]?.granule, 510n * 960n);
+  s.close();
+});

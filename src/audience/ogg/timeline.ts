@@ -29,8 +29,13 @@ export class FrameTimeline {
   #lastSeq: number | null = null;
   #next = 0;
 
-  constructor(opts: { maxFillFrames?: number } = {}) {
+  /**
+   * @param opts.startIndex index of the first frame (default 0); a packager that takes over a
+   *   Space's stream (failover) passes the index it should continue from
+   */
+  constructor(opts: { maxFillFrames?: number; startIndex?: number } = {}) {
     this.#maxFill = opts.maxFillFrames ?? DEFAULT_MAX_FILL_FRAMES;
+    this.#next = opts.startIndex ?? 0;
   }
 
   /** index the next accepted frame will get */
