@@ -112,6 +112,9 @@ export class SpeakerSession {
     if (!this.hasSendTrack && this.#slots.length === 0) {
       throw new RostraError('invalid_field', 'the offer has no audio transceiver');
     }
+    // werift creates transceivers for remote m-lines as recvonly; make the slots send, or the
+    // answer would mark them inactive (port 0) and the browser would never play them
+    for (const t of this.#slots) t.setDirection('sendonly');
     await this.#pc.setLocalDescription(await this.#pc.createAnswer());
     await this.#gathered();
     const sdp = this.#pc.localDescription?.sdp;

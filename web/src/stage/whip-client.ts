@@ -1,0 +1,135 @@
+/**
+ * Browser side of a speaker's stage session, WHIP-style: one RTCPeerConnection with ONE
+ * audio transceiver for the mic (sendonly) and STAGE_SLOTS recvonly transceivers on which the
+ * server forwards the other speakers (never your own voice), so joining or leaving never
+ * needs renegotiation. The offer is POSTed once ICE gathering is complete (no trickle); the
+ * 201 answer's Location header names the session resource, DELETEd on stop().
+ *
+ * Which slot carries whom arrives on the stage WebSocket (`slots` message), not here.
+ */
+
+import { LIMITS } from '../../../src/protocol/limits.js';
+
+/** recvonly slots in the offer: everyone else on a full stage (12) */
+export const STAGE_SLOTS = LIMITS.maxOnStage - 1;
+
+export interface StagePublisherOptions {
+  /** e.g. https://host/v1/spaces/:id/whip */
+  whipUrl: string;
+  /** bearer token for the WHIP request */
+  token: string;
+  /** ms to wait for ICE gathering before posting what we have */
+  gatherTimeoutMs?: number;
+}
+
+export class StagePublisher {
+  /** Called once per slot when its remote track appears; if unset, slots play through <audio>. */
+  onRemoteAudio?: (slot: number, stream: MediaStream) => void;
+  /** Called when the connection fails or closes after start(). */
+  onDisconnected?: (state: RTCPeerConnectionState) => void;
+
+  readonly #o: StagePublisherOptions;
+  #pc: RTCPeerConnection | null = null;
+  #mic: RTCRtpTransceiver | null = null;
+  #resource: string | null = null;
+  #players: HTMLAudioElement[] = [];
+  #stopped = false;
+
+  constructor(options: StagePublisherOptions) {
+    this.#o = options;
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.#pc?.connectionState ?? 'new';
+  }
+
+  /** the session resource URL (from Location), once started */
+  get resourceUrl(): string | null {
+    return this.#resource;
+  }
+
+  async start(mic: MediaStream): Promise<void> {
+    if (this.#pc) throw new Error('StagePublisher already started');
+    if (this.#stopped) throw new Error('StagePublisher is stopped');
+    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: [] });
+    this.#pc = pc;
+    const track = mic.getAudioTracks()[0];
+    if (!track) throw new Error('the mic stream has no audio track');
+    this.#mic = pc.addTransceiver(track, { direction: 'sendonly', streams: [mic] });
+    const slots: RTCRtpTransceiver[] = [];
+    for (let i = 0; i < STAGE_SLOTS; i++) slots.push(pc.addTransceiver('audio', { direction: 'recvonly' }));
+    pc.ontrack = (ev) => {
+      const slot = slots.indexOf(ev.transceiver);
+      if (slot < 0) return;
+      // one stream per slot: the answer carries no msid, so Chrome would put every slot's
+      // track into one shared default stream
+      const stream = new MediaStream([ev.track]);
+      if (this.onRemoteAudio) this.onRemoteAudio(slot, stream);
+      else this.#play(stream);
+    };
+    pc.onconnectionstatechange = () => {
+      const s = pc.connectionState;
+      if ((s === 'failed' || s === 'closed') && !this.#stopped) this.onDisconnected?.(s);
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await this.#gathered(pc);
+    const res = await fetch(this.#o.whipUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${this.#o.token}` },
+      body: pc.localDescription?.sdp ?? '',
+    });
+    if (res.status !== 201) {
+      const text = await res.text().catch(() => '');
+      pc.close();
+      throw new Error(`WHIP offer refused: ${res.status} ${text}`);
+    }
+    const location = res.headers.get('Location');
+    this.#resource = location ? new URL(location, this.#o.whipUrl).href : null;
+    await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  }
+
+  #gathered(pc: RTCPeerConnection): Promise<void> {
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.#o.gatherTimeoutMs ?? 2000);
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  #play(stream: MediaStream): void {
+    const el = new Audio();
+    el.autoplay = true;
+    el.srcObject = stream;
+    this.#players.push(el);
+    void el.play().catch(() => {
+      // autoplay blocked: the app should call start() from a user gesture
+    });
+  }
+
+  /** Local mic on/off (sends silence when off). The server enforces its own mute regardless. */
+  setMicEnabled(enabled: boolean): void {
+    const track = this.#mic?.sender.track;
+    if (track) track.enabled = enabled;
+  }
+
+  /** Closes the connection and DELETEs the session resource. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const el of this.#players) el.srcObject = null;
+    this.#players = [];
+    this.#pc?.close();
+    this.#pc = null;
+    if (this.#resource) {
+      await fetch(this.#resource, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${this.#o.token}` },
+      }).catch(() => {});
+    }
+  }
+}
