@@ -1,0 +1,65 @@
+/**
+ * Numbered PostgreSQL schema migrations, applied in order and recorded in `schema_migrations`.
+ * They mirror store-sqlite/migrations.ts one for one: same version, same name, same tables
+ * (migrations.test.ts fails if the two lists drift apart). A migration, once released, is never
+ * edited: add a new number to BOTH lists. Timestamps are ms since epoch in BIGINT columns.
+ */
+export interface PgMigration {
+  /** 1, 2, 3, ... without gaps */
+  version: number;
+  name: string;
+  /** one or more statements separated by ';' (sent as one simple query) */
+  sql: string;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'accounts_spaces_reminders_bans',
+    sql: `
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  handle TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE spaces (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('scheduled', 'backstage', 'live', 'ended')),
+  created_by TEXT NOT NULL,
+  host_id TEXT NOT NULL,
+  scheduled_for BIGINT,
+  started_at BIGINT,
+  ended_at BIGINT,
+  allow_anonymous BOOLEAN NOT NULL,
+  recording BOOLEAN NOT NULL,
+  -- kept equal to the number of rows in reminders for this Space, in the same statement
+  reminder_count BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX spaces_state_idx ON spaces (state);
+CREATE TABLE reminders (
+  space_id TEXT NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (space_id, user_id)
+);
+CREATE TABLE bans (
+  space_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  banned_by TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (space_id, user_id)
+);
+`,
+  },
+];
+
+export const PG_SCHEMA_MIGRATIONS_DDL = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
