@@ -1,7 +1,7 @@
 /**
  * WsPlayer: plays a Space's mixed stream from the audience WebSocket in a browser.
  *
- *   WebSocket (binary batches) -> decodeAudioBatch -> AudioDecoder (WebCodecs, Opus)
+ *   WebSocket (binary batches) -> decodeAudioBatch -> OpusFrameDecoder (WebCodecs AudioDecoder)
  *     -> AudioWorklet jitter buffer (jitter-worklet.ts) -> speakers
  *   WebSocket (text) -> JSON bulletins -> onMessage
  *
@@ -13,12 +13,12 @@
  */
 import {
   decodeAudioBatch,
-  FRAME_MS,
   SAMPLE_RATE,
   type AudienceClientMessage,
   type AudienceServerMessage,
 } from '../../../src/protocol/audience.js';
 import type { JitterStats } from './jitter-ring.js';
+import { OpusFrameDecoder } from './opus-frames.js';
 import { reconnectDelayMs, shouldReconnect } from './reconnect.js';
 import {
   JITTER_PROCESSOR,
@@ -64,8 +64,6 @@ export interface WsPlayerStats {
   badMessages: number;
 }
 
-const FRAME_US = FRAME_MS * 1000;
-
 export class WsPlayer {
   /** tap of decoded audio (a copy), for tests and meters */
   onPcm?: (pcm: Float32Array, mixedAt: number) => void;
@@ -73,14 +71,12 @@ export class WsPlayer {
   #state: PlayerState = 'idle';
   #ctx: AudioContext | null = null;
   #node: AudioWorkletNode | null = null;
-  #decoder: AudioDecoder | null = null;
+  readonly #decoder = new OpusFrameDecoder((pcm, seq, mixedAt) => this.#onPcm(pcm, seq, mixedAt));
   #ws: WebSocket | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #watchdog: ReturnType<typeof setInterval> | null = null;
   #attempt = 0;
   #lastMessageAt = 0;
-  /** frames sent to the decoder and not yet out, oldest first */
-  #pending: { seq: number; mixedAt: number }[] = [];
   #jitter: JitterStats | null = null;
   readonly #counts = { framesReceived: 0, framesDecoded: 0, connects: 0, badMessages: 0 };
 
@@ -97,11 +93,21 @@ export class WsPlayer {
   /** Sets up audio and opens the socket. Call from a user gesture (autoplay policy). */
   async start(): Promise<void> {
     if (this.#state !== 'idle') throw new Error(`WsPlayer.start: already ${this.#state}`);
+    if (typeof AudioDecoder === 'undefined' || typeof AudioWorkletNode === 'undefined') {
+      throw new Error('WsPlayer: this browser lacks WebCodecs or AudioWorklet; use the HLS tier');
+    }
     this.#state = 'connecting';
     const ctx = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
     this.#ctx = ctx;
     void ctx.resume();
-    await ctx.audioWorklet.addModule(this.#opts.workletUrl);
+    try {
+      await ctx.audioWorklet.addModule(this.#opts.workletUrl);
+    } catch (error) {
+      this.#finish('stopped');
+      throw new Error(`WsPlayer: cannot load the jitter worklet from ${this.#opts.workletUrl}`, {
+        cause: error,
+      });
+    }
     if (this.#isFinal()) return;
     const processorOptions: JitterProcessorOptions = { targetMs: this.#opts.targetDelayMs };
     const node = new AudioWorkletNode(ctx, JITTER_PROCESSOR, {
@@ -191,11 +197,9 @@ export class WsPlayer {
     }
     this.#attempt = 0; // audio flows again: the next drop starts the backoff afresh
     if (this.#state !== 'playing') this.#state = 'playing';
-    const decoder = this.#ensureDecoder();
     for (const f of frames) {
       this.#counts.framesReceived++;
-      this.#pending.push({ seq: f.seq, mixedAt: f.mixedAt });
-      decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: f.seq * FRAME_US, data: f.opus }));
+      this.#decoder.decode(f);
     }
   }
 
@@ -228,38 +232,17 @@ export class WsPlayer {
     }
   }
 
-  #ensureDecoder(): AudioDecoder {
-    if (this.#decoder && this.#decoder.state !== 'closed') return this.#decoder;
-    this.#pending = [];
-    const decoder = new AudioDecoder({
-      output: (data) => this.#onDecoded(data),
-      error: (error) => console.warn('WsPlayer: Opus decoder error, starting a new one', error),
-    });
-    decoder.configure({ codec: 'opus', sampleRate: SAMPLE_RATE, numberOfChannels: 1 });
-    this.#decoder = decoder;
-    return decoder;
-  }
-
-  #onDecoded(data: AudioData): void {
-    // one AudioData per chunk, in order; match on timestamp when the decoder keeps it
-    const seqOfData = Math.round(data.timestamp / FRAME_US);
-    let i = this.#pending.findIndex((p) => p.seq === seqOfData);
-    if (i < 0 || i > 4) i = 0;
-    const meta = this.#pending[i];
-    this.#pending.splice(0, i + 1);
-    const pcm = new Float32Array(data.numberOfFrames);
-    data.copyTo(pcm, { planeIndex: 0, format: 'f32-planar' });
-    data.close();
-    if (!meta || !this.#node) return;
+  #onPcm(pcm: Float32Array, seq: number, mixedAt: number): void {
+    if (!this.#node) return;
     this.#counts.framesDecoded++;
     if (this.onPcm) {
       try {
-        this.onPcm(pcm.slice(), meta.mixedAt);
+        this.onPcm(pcm.slice(), mixedAt);
       } catch (error) {
         console.error('WsPlayer onPcm threw', error);
       }
     }
-    const msg: FrameToWorklet = { type: 'frame', seq: meta.seq, mixedAt: meta.mixedAt, pcm };
+    const msg: FrameToWorklet = { type: 'frame', seq, mixedAt, pcm };
     this.#node.port.postMessage(msg, [pcm.buffer]);
   }
 
@@ -284,7 +267,7 @@ export class WsPlayer {
     const ws = this.#ws;
     this.#ws = null;
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, state);
-    if (this.#decoder && this.#decoder.state !== 'closed') this.#decoder.close();
+    this.#decoder.close();
     this.#node?.disconnect();
     this.#node = null;
     void this.#ctx?.close();
