@@ -207,6 +207,31 @@ void describe('WsPlayer in Chromium', () => {
     assert.equal(fanout.size, 1);
   });
 
+  void it('reconnects after being dropped as too slow (4408)', async () => {
+    const before = await pageStats();
+    const socket = server.accepted[server.accepted.length - 1]!;
+    socket.close(4408, 'too_slow');
+    await waitPage(
+      (x) => x.connects === before.connects + 1 && x.framesReceived > before.framesReceived + 10,
+      10_000,
+      'reconnect after too_slow',
+    );
+    assert.equal(fanout.size, 1);
+  });
+
+  void it('follows a switch_tier bulletin to another WebSocket URL', async () => {
+    const before = await pageStats();
+    const movedTo = `${server.url}?edge=2`;
+    fanout.bulletin({ type: 'switch_tier', tier: 'websocket', url: movedTo, reason: 'drain' });
+    await waitPage(
+      (x) => x.connects === before.connects + 1 && x.framesReceived > before.framesReceived + 10,
+      10_000,
+      'reconnect to the new URL',
+    );
+    assert.equal(server.urls[server.urls.length - 1], '/listen?edge=2');
+    assert.equal(fanout.size, 1);
+  });
+
   void it("stops for good on an 'ended' bulletin", async () => {
     const before = await pageStats();
     fanout.bulletin({ type: 'ended', reason: 'the host ended the Space' });

@@ -16,6 +16,8 @@ export interface TestServer {
   url: string;
   /** server-side sockets in accept order */
   accepted: WebSocket[];
+  /** request URL of each accepted socket, same order */
+  urls: string[];
   close(): Promise<void>;
 }
 
@@ -27,11 +29,13 @@ export async function startFanoutServer(
   const http: Server = createServer(onRequest);
   const wss = new WebSocketServer({ ...AUDIENCE_WS_SERVER_OPTIONS, noServer: true });
   const accepted: WebSocket[] = [];
+  const urls: string[] = [];
   let n = 0;
   http.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       configureListenSocket(req.socket);
       accepted.push(ws);
+      urls.push(req.url ?? '');
       if (!fanout.closed) fanout.attach(ws, { userId: asUserId(`u${n++}`) });
       ws.on('close', () => fanout.closed || fanout.detach(ws));
     });
@@ -41,6 +45,7 @@ export async function startFanoutServer(
   return {
     url: `ws://127.0.0.1:${port}/listen`,
     accepted,
+    urls,
     close: async () => {
       for (const ws of accepted) ws.terminate();
       wss.close();
