@@ -84,6 +84,7 @@ export function listenerPanel(
       'section',
       { class: 'panel listener-panel', 'aria-label': 'Listen' },
       playBtn,
+      status,
       h('div', { class: 'row' }, hand, signIn),
       invite,
     ),

@@ -26,7 +26,6 @@ export function memberMenu(m: StageMember, s: RoomState, actions: RoomActions): 
         'button',
         {
           type: 'button',
-          role: 'menuitem',
           'data-testid': testid,
           onclick: (ev: Event) => {
             if (confirmText && !window.confirm(confirmText)) return;
@@ -72,6 +71,6 @@ export function memberMenu(m: StageMember, s: RoomState, actions: RoomActions): 
     'details',
     { class: 'menu', 'data-testid': 'member-menu' },
     h('summary', { 'aria-label': `Actions for ${who}` }, '⋯'),
-    h('div', { class: 'menu-items', role: 'menu' }, ...items),
+    h('div', { class: 'menu-items' }, ...items),
   );
 }

@@ -15,6 +15,8 @@ export interface MicPanel {
   el: HTMLElement;
   /** the mic once connected (null before) */
   attach(mic: Mic): void;
+  /** forget the mic (it was closed): back to "Connect your mic" */
+  detach(): void;
   /** server says whether I am muted */
   serverMuted(muted: boolean): void;
   close(): void;
@@ -136,6 +138,12 @@ export function micPanel(
       paint();
       cancelAnimationFrame(raf);
       raf = requestAnimationFrame(tick);
+    },
+    detach() {
+      cancelAnimationFrame(raf);
+      mic = null;
+      meterFill.style.width = '0%';
+      paint();
     },
     serverMuted(muted) {
       if (muted && mic?.live) mic.setLive(false);

@@ -1,6 +1,6 @@
 /**
  * Being on stage: the stage socket (room state + commands), your mic (starts MUTED) published
- * over WHIP, and the other speakers' forwarded audio played through hidden <audio> elements.
+ * over WHIP; the other speakers' forwarded audio plays through the publisher's <audio> elements.
  * Lifecycle: created when your role is host/co-host/speaker, close() (idempotent) when you
  * leave the stage, the Space ends or the screen changes.
  */
@@ -11,7 +11,6 @@ import type { StageServerMessage } from '../../../../src/protocol/stage.js';
 // eslint-disable-next-line no-restricted-imports
 import { StagePublisher } from '../../stage/whip-client.js';
 import { socketUrl } from '../api.js';
-import { h } from '../dom.js';
 import { closeReason, readableError } from '../errors.js';
 import { getSession } from '../session.js';
 import { Mic } from './mic.js';
@@ -33,8 +32,6 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
   let closed = false;
   let mic: Mic | null = null;
   let publisher: StagePublisher | null = null;
-  const audioEls = new Map<number, HTMLAudioElement>();
-  const audioBox = h('div', { hidden: true });
 
   const onMessage = (msg: StageServerMessage): void => {
     if (msg.type === 'error') {
@@ -70,6 +67,14 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     notify,
   };
 
+  const dropMic = (): void => {
+    panel.detach();
+    mic?.close();
+    mic = null;
+    const p = publisher;
+    publisher = null;
+    if (p) void p.stop().catch(() => undefined);
+  };
   let connecting: Promise<void> | null = null;
   const connect = (): Promise<void> => (connecting ??= doConnect().finally(() => (connecting = null)));
   const doConnect = async (): Promise<void> => {
@@ -81,19 +86,22 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     }
     mic = m;
     const token = getSession()?.token ?? '';
-    publisher = new StagePublisher({ whipUrl: `/v1/spaces/${encodeURIComponent(spaceId)}/whip`, token });
-    publisher.onRemoteAudio = (slot: number, stream: MediaStream) => {
-      let el = audioEls.get(slot);
-      if (!el) {
-        el = h('audio', { autoplay: true, 'data-slot': slot });
-        audioEls.set(slot, el);
-        audioBox.appendChild(el);
-      }
-      el.srcObject = stream;
-      void el.play().catch(() => undefined);
+    const whipUrl = new URL(`/v1/spaces/${encodeURIComponent(spaceId)}/whip`, location.href).href;
+    const p = new StagePublisher({ whipUrl, token });
+    publisher = p;
+    // the others on stage play through the publisher's own <audio> elements (no onRemoteAudio)
+    p.onDisconnected = () => {
+      if (closed || publisher !== p) return;
+      notify('Your stage audio connection dropped. Connect your mic again.', 'error');
+      dropMic();
     };
-    await publisher.start(m.stream);
-    publisher.setMicEnabled(false);
+    try {
+      await p.start(m.stream);
+    } catch (err) {
+      dropMic();
+      throw err;
+    }
+    p.setMicEnabled(false);
     panel.attach(m);
   };
   const panel = micPanel(actions, connect, (live) => publisher?.setMicEnabled(live));
@@ -106,22 +114,16 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
 
   ws.connect();
   return {
-    el: h('div', {}, panel.el, audioBox),
+    el: panel.el,
     actions,
     connectMic: connect,
     close() {
       if (closed) return;
       closed = true;
       unsub();
+      dropMic();
       panel.close();
       ws.close();
-      mic?.close();
-      mic = null;
-      const p = publisher;
-      publisher = null;
-      if (p) void p.stop().catch(() => undefined);
-      for (const el of audioEls.values()) el.srcObject = null;
-      audioEls.clear();
     },
   };
 }

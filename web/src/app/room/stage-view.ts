@@ -98,7 +98,9 @@ function memberTile(m: StageMember, leads: boolean, isMe: boolean, menu: HTMLEle
         ? h('span', { class: `label ${m.role}`, 'data-testid': 'role-label' }, ROLE_LABEL[m.role])
         : null,
       leads ? h('span', { class: 'label leads', 'data-testid': 'leads-label' }, 'Leading') : null,
-      m.connected ? null : h('span', { class: 'label away' }, 'Reconnecting'),
+      m.connected
+        ? null
+        : h('span', { class: 'label away', title: 'No live audio connection' }, 'Audio offline'),
     ),
     h('span', { class: 'sr-only' }, m.muted ? 'muted' : 'mic on'),
     menu,
