@@ -11,7 +11,7 @@ import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
 import { RoomRegistry, type Room, type Actor } from '../core/space/index.js';
 import type { SpaceHub } from '../control/ports.js';
-import type { StagePlane } from './stage-plane.js';
+import type { FrameSink, SinkFactory, StagePlane } from './stage-plane.js';
 import { SpaceRuntime } from './space-runtime.js';
 
 export interface SpaceHubDeps {
@@ -21,6 +21,8 @@ export interface SpaceHubDeps {
   stage: StagePlane;
   hostGraceMs: number;
   batchFrames: number;
+  /** consumers of each Space's mixed stream besides the WebSocket tier */
+  sinks?: readonly SinkFactory[];
 }
 
 export class LocalSpaceHub implements SpaceHub {
@@ -64,6 +66,11 @@ export class LocalSpaceHub implements SpaceHub {
     if (!owner || owner.spaceId !== room.id || owner.userId !== actor.userId)
       throw new RostraError('session_not_found');
     await this.deps.stage.closeSession(sessionId);
+  }
+
+  /** a Space's sink by factory name, if the Space is loaded on this node */
+  sink(spaceId: SpaceId, name: string): FrameSink | undefined {
+    return this.#runtimes.get(spaceId)?.sinks.get(name);
   }
 
   attachListener(room: Room, socket: WebSocket, actor: Actor): () => void {

@@ -13,7 +13,7 @@ import type { AudienceServerMessage } from '../protocol/audience.js';
 import type { Room, Actor } from '../core/space/index.js';
 import type { Logger } from '../core/log.js';
 import { AudienceFanout } from '../audience/ws/index.js';
-import type { StagePlane } from './stage-plane.js';
+import type { FrameSink, SinkFactory, StagePlane } from './stage-plane.js';
 
 /** ms between two `levels` messages (the mixer reports more often) */
 const LEVELS_INTERVAL_MS = 200;
@@ -24,6 +24,8 @@ export class SpaceRuntime {
   readonly fanout: AudienceFanout;
   readonly #stageSockets = new Map<WebSocket, Actor>();
   readonly #counted = new WeakSet<object>();
+  /** other consumers of the mixed stream, by factory name (hls, ogg, recorder) */
+  readonly sinks = new Map<string, FrameSink>();
   #lastLevelsAt = 0;
   #closed = false;
 
@@ -33,7 +35,13 @@ export class SpaceRuntime {
     private readonly log: Logger,
     batchFrames: number,
     private readonly onClosed: () => void,
+    sinkFactories: readonly SinkFactory[] = [],
   ) {
+    const info = room.snapshot().space;
+    for (const factory of sinkFactories) {
+      const sink = factory.create({ id: room.id, recording: info.recording });
+      if (sink) this.sinks.set(factory.name, sink);
+    }
     this.fanout = new AudienceFanout({ windowFrames: batchFrames, logger: log });
     this.fanout.events.on('drop', (socket) => this.#leave(socket));
     const ev = room.events;
@@ -103,11 +111,21 @@ export class SpaceRuntime {
 
   /** a mixed frame from the stage plane */
   frame(frame: Parameters<AudienceFanout['push']>[0]): void {
-    if (!this.#closed) this.fanout.push(frame);
+    if (this.#closed) return;
+    this.fanout.push(frame);
+    for (const [name, sink] of this.sinks) {
+      try {
+        sink.push(frame);
+      } catch (err) {
+        this.log.error({ err, sink: name }, 'a stream sink failed on a frame');
+      }
+    }
   }
 
   levels(levels: Record<string, number>, now: number): void {
-    if (this.#closed || now - this.#lastLevelsAt < LEVELS_INTERVAL_MS) return;
+    if (this.#closed) return;
+    for (const sink of this.sinks.values()) sink.levels?.(levels, now);
+    if (now - this.#lastLevelsAt < LEVELS_INTERVAL_MS) return;
     this.#lastLevelsAt = now;
     this.#everyone({ type: 'levels', levels });
   }
@@ -122,6 +140,7 @@ export class SpaceRuntime {
     this.#closed = true;
     this.stage.closeSpace(this.room.id);
     this.fanout.close({ code, reason });
+    for (const sink of this.sinks.values()) sink.close();
     for (const ws of this.#stageSockets.keys()) ws.close(code, reason);
     this.#stageSockets.clear();
     this.onClosed();
@@ -171,6 +190,7 @@ export class SpaceRuntime {
   #end(reason: string): void {
     if (this.#closed) return;
     this.fanout.flush();
+    for (const sink of this.sinks.values()) sink.end();
     this.#everyone({ type: 'ended', reason });
     this.stage.closeSpace(this.room.id);
     setTimeout(() => this.close(), ENDED_CLOSE_DELAY_MS).unref();

@@ -38,3 +38,25 @@ export interface StagePlane {
   stats(): { frames: number; lateTicks: number };
   close(): Promise<void>;
 }
+
+/**
+ * Something that consumes a Space's mixed stream besides the WebSocket fan-out (LL-HLS and Ogg
+ * packagers, the recorder). Created per Space by a SinkFactory when the room loads.
+ */
+export interface FrameSink {
+  /** one mixed 20 ms frame, in seq order */
+  push(frame: AudioFrame): void;
+  /** speakers' levels 0..1 (userId -> level), a few times a second */
+  levels?(levels: Record<string, number>, now: number): void;
+  /** the Space ended: finish the stream (end tags, final pages); stays readable */
+  end(): void;
+  /** this node lets go of the Space (shutdown or Space gone); idempotent */
+  close(): void;
+}
+
+export interface SinkFactory {
+  /** unique name, e.g. 'hls', 'ogg', 'recorder' */
+  readonly name: string;
+  /** null when this Space needs no such sink (e.g. recording switched off) */
+  create(space: { id: SpaceId; recording: boolean }): FrameSink | null;
+}
