@@ -70,6 +70,26 @@ void describe('PostgresStore', () => {
     }
   });
 
+  void it('after its connections are killed the store carries on with new ones', async () => {
+    const schema = freshSchema();
+    const applicationName = `${schema}_app`;
+    const store = await PostgresStore.open({ connectionString: PG_URL, schema, applicationName });
+    try {
+      const s = space();
+      await store.createSpace(s);
+      const killed = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      assert.ok(killed.rowCount! >= 1);
+      await new Promise((r) => setTimeout(r, 100)); // the pool drops the dead idle clients
+      assert.equal((await store.getSpace(s.id))?.id, s.id);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
   void it('an invalid schema name is refused before connecting', async () => {
     await assert.rejects(PostgresStore.open({ connectionString: PG_URL, schema: 'x"; DROP' }), RangeError);
   });

@@ -47,6 +47,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** ms a statement may run before the server cancels it; default 10000 */
   statementTimeoutMs?: number;
+  /** shown in pg_stat_activity; default 'rostra' */
+  applicationName?: string;
   /** told about connection errors of idle pooled clients */
   logger?: Logger;
 }
@@ -83,6 +85,7 @@ export class PostgresStore implements Store {
       // every connection resolves unqualified table names in this schema only
       options: `-c search_path=${schema}`,
       types: INT8_TYPES,
+      application_name: options.applicationName ?? 'rostra',
     });
     // an idle client losing its connection must not crash the process; the pool replaces it
     pool.on('error', (err) => logger.warn({ err }, 'postgres idle client error'));
