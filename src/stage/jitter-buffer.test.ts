@@ -73,3 +73,19 @@ void test('duplicates are dropped', () => {
   assert.equal(jb.stats.duplicates, 1);
   assert.equal(jb.stats.received, 1);
 });
+
+void test('a buffer that stays deep is trimmed back to the target delay', () => {
+  const jb = new JitterBuffer({ targetDepth: 2, maxDepth: 10, trimWindow: 5 });
+  let seq = 0;
+  for (; seq < 10; seq++) jb.push(seq, p(seq)); // a burst: 200 ms queued
+  const depths: number[] = [];
+  for (let t = 0; t < 20; t++) {
+    jb.push(seq, p(seq)); // then one packet per tick, steady
+    seq++;
+    jb.pull();
+    depths.push(jb.depth);
+  }
+  assert.ok(jb.stats.trimmed >= 6, `trimmed ${jb.stats.trimmed}`);
+  assert.ok((depths.at(-1) ?? 99) <= 3, `depth ${depths.join(',')}`);
+  assert.equal(jb.stats.lost, 0, 'trimming is not loss');
+});

@@ -16,6 +16,8 @@ export interface JitterStats {
   late: number;
   /** duplicates dropped */
   duplicates: number;
+  /** packets dropped to bring a grown buffer back to the target delay */
+  trimmed: number;
 }
 
 export interface JitterOptions {
@@ -25,6 +27,9 @@ export interface JitterOptions {
   maxDepth?: number;
   /** consecutive empty pulls after which the buffer goes idle */
   idleAfterTicks?: number;
+  /** pulls per latency check: if the buffer never drained below target + 1 over a window,
+   * the excess is dropped so a burst (or a stalled mixer) does not leave the delay high */
+  trimWindow?: number;
 }
 
 export type Pull = { kind: 'packet'; payload: Uint8Array } | { kind: 'lost' } | { kind: 'idle' };
@@ -34,17 +39,22 @@ export class JitterBuffer {
   readonly #targetDepth: number;
   readonly #maxDepth: number;
   readonly #idleAfterTicks: number;
+  readonly #trimWindow: number;
+  /** smallest depth seen at a pull in the current window, and pulls so far */
+  #minDepth = Infinity;
+  #windowPulls = 0;
   /** last extended seq seen, for unwrapping; null before the first packet */
   #lastExt: number | null = null;
   /** next extended seq to play; null while idle/buffering */
   #next: number | null = null;
   #emptyPulls = 0;
-  readonly stats: JitterStats = { received: 0, lost: 0, late: 0, duplicates: 0 };
+  readonly stats: JitterStats = { received: 0, lost: 0, late: 0, duplicates: 0, trimmed: 0 };
 
   constructor(options: JitterOptions = {}) {
     this.#targetDepth = options.targetDepth ?? 2;
     this.#maxDepth = options.maxDepth ?? 10;
     this.#idleAfterTicks = options.idleAfterTicks ?? 10;
+    this.#trimWindow = options.trimWindow ?? 25;
   }
 
   get depth(): number {
@@ -92,6 +102,7 @@ export class JitterBuffer {
       if (this.#packets.size < this.#targetDepth) return { kind: 'idle' };
       this.#next = Math.min(...this.#packets.keys());
     }
+    this.#trim();
     const payload = this.#packets.get(this.#next);
     if (payload) {
       this.#packets.delete(this.#next);
@@ -114,9 +125,28 @@ export class JitterBuffer {
     return { kind: 'lost' };
   }
 
+  /** Latency control, once per pull while playing. */
+  #trim(): void {
+    if (this.#next === null) return;
+    this.#minDepth = Math.min(this.#minDepth, this.#packets.size);
+    if (++this.#windowPulls < this.#trimWindow) return;
+    const excess = this.#minDepth - this.#targetDepth;
+    this.#minDepth = Infinity;
+    this.#windowPulls = 0;
+    if (excess <= 1) return;
+    for (let i = 0; i < excess; i++) {
+      const oldest = Math.min(...this.#packets.keys());
+      this.#packets.delete(oldest);
+      this.stats.trimmed++;
+      this.#next = oldest + 1;
+    }
+  }
+
   reset(): void {
     this.#packets.clear();
     this.#next = null;
     this.#emptyPulls = 0;
+    this.#minDepth = Infinity;
+    this.#windowPulls = 0;
   }
 }

@@ -3,7 +3,7 @@
  * WHIP-style answer, forwarding between speakers, never one's own voice, server-side mute,
  * and the mix holding both speakers. The browser version is test/e2e/stage-two-speakers.test.ts.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Decoder, Encoder } from '@evan/opus';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
@@ -13,6 +13,11 @@ import { StageMedia, STAGE_SLOTS } from './stage-media.js';
 import { sine, toneLevel } from '../../test/helpers/audio-goertzel.js';
 
 const space = asSpaceId('s1');
+/** everything a test opened, closed after the file even when a test fails midway */
+const cleanups: (() => Promise<void> | void)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
 async function client(media: StageMedia, user: UserId, freq: number) {
   const pc = new RTCPeerConnection({
@@ -23,6 +28,7 @@ async function client(media: StageMedia, user: UserId, freq: number) {
     iceUseIpv6: false,
     bundlePolicy: 'max-bundle',
   });
+  cleanups.push(() => pc.close());
   const send = pc.addTransceiver('audio', { direction: 'sendonly' });
   const received = new Map<number, Uint8Array[]>();
   const slots = Array.from({ length: STAGE_SLOTS }, (_, i) => {
@@ -43,10 +49,11 @@ async function client(media: StageMedia, user: UserId, freq: number) {
     userId: user,
     offerSdp: pc.localDescription?.sdp ?? '',
   });
-  await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+  // subscribe before applying the answer so a fast connection cannot be missed
   const connected = new Promise<void>((resolve) =>
     pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()),
   );
+  await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
   await connected;
   const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
   const tone = sine(freq, 8000, 1);
@@ -62,6 +69,7 @@ async function client(media: StageMedia, user: UserId, freq: number) {
       ),
     );
   }, 20);
+  cleanups.push(() => clearInterval(timer));
   return { pc, sessionId, received, slots, stop: () => clearInterval(timer) };
 }
 
@@ -186,3 +194,42 @@ void test('an offer that is not SDP is refused with invalid_field and leaves not
     /closed/,
   );
 });
+
+void test(
+  'a speaker reconnecting replaces their old session and keeps their slot at the others',
+  { timeout: 30_000 },
+  async () => {
+    const media = new StageMedia();
+    const closed: string[] = [];
+    media.events.on('sessionClosed', (_s, user) => closed.push(user));
+    const publishing: [string, boolean][] = [];
+    media.events.on('publishing', (_s, user, on) => publishing.push([user, on]));
+    const a = await client(media, asUserId('alice'), 440);
+    const b1 = await client(media, asUserId('bob'), 1000);
+    await sleep(300);
+    const b2 = await client(media, asUserId('bob'), 1000);
+    try {
+      await sleep(800);
+      assert.deepEqual(closed, ['bob']);
+      assert.equal(media.sessionCount, 2);
+      const before = a.received.get(0)?.length ?? 0;
+      await sleep(400);
+      assert.ok((a.received.get(0)?.length ?? 0) - before > 10, 'alice hears the new session on slot 0');
+      assert.ok(decodeTone(a.received.get(0) ?? [], 1000) > 3000);
+      assert.deepEqual(
+        publishing.filter(([u]) => u === 'bob'),
+        [
+          ['bob', true],
+          ['bob', false],
+          ['bob', true],
+        ],
+      );
+      await media.closeUser(space, asUserId('bob'));
+      assert.equal(media.sessionCount, 1);
+    } finally {
+      for (const c of [a, b1, b2]) c.stop();
+      await media.close();
+      await Promise.all([a, b1, b2].map((c) => c.pc.close()));
+    }
+  },
+);

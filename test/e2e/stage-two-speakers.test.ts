@@ -25,7 +25,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pulsed(freq: number, seconds: number): Int16Array {
   const s = sine(freq, 12_000, seconds);
-  for (let i = 0; i < s.length; i++) if (i % 48_000 >= 24_000) s[i] = 0; // 500 ms on, 500 ms off
+  // 500 ms on, 500 ms off, with 5 ms ramps so the edges do not splatter into other bins
+  for (let i = 0; i < s.length; i++) {
+    const t = i % 48_000;
+    const gain = t >= 24_000 ? 0 : Math.min(1, t / 240, (24_000 - t) / 240);
+    s[i] = Math.round((s[i] ?? 0) * gain);
+  }
   return s;
 }
 
@@ -108,6 +113,20 @@ function decodeMix(frames: AudioFrame[]): Int16Array {
   });
   const out = new Int16Array(parts.length * 960);
   parts.forEach((p, i) => out.set(p.subarray(0, 960), i * 960));
+  return out;
+}
+
+/** wall-clock ms (mixedAt) of each frame where `freq` switches on in the mix */
+function onsetsInMix(frames: AudioFrame[], freq: number): number[] {
+  const dec = new Decoder({ channels: 1, sample_rate: 48_000 });
+  const out: number[] = [];
+  let on = false;
+  for (const f of frames) {
+    const b = dec.decode(f.opus);
+    const level = toneLevel(new Int16Array(b.buffer, b.byteOffset, b.byteLength / 2), freq);
+    if (level > 2000 && !on) out.push(f.mixedAt);
+    on = level > 2000;
+  }
   return out;
 }
 
@@ -217,6 +236,15 @@ void test(
         `speaker-to-speaker delay (B mic onset -> A slot onset), ms: median ${median}, all ${delays.join(' ')}`,
       );
       assert.ok(delays.length >= 2, 'B pulse onsets seen on both sides');
+      // and mic -> mix: B's onsets in the mixed frames, on the frames' mixedAt wall clock
+      const mixOnsets = onsetsInMix(frames, 1000);
+      const mixDelays = mixOnsets
+        .map((t) => t - Math.max(...atMic.filter((m) => m <= t && t - m < 900)))
+        .filter((d) => Number.isFinite(d))
+        .sort((x, y) => x - y);
+      console.log(
+        `mic -> mix delay (B mic onset -> mixedAt of the frame), ms: median ${mixDelays[Math.floor(mixDelays.length / 2)]}, all ${mixDelays.join(' ')}`,
+      );
 
       // 4. server-side mute removes B from the mix and from A's slot, whatever B's browser does
       media.setMuted(space, asUserId('bob'), true);
