@@ -140,6 +140,37 @@ void describe('RedisBus', () => {
     }
   });
 
+  void it('when Redis kills its connections (CLIENT KILL) the bus reconnects and resubscribes', async () => {
+    const ns = namespace();
+    const connectionName = `${ns.slice(0, -1)}_conn`;
+    const bus = await RedisBus.connect({
+      connection: { host: target.hostname, port: Number(target.port || 6379), connectionName },
+      namespace: ns,
+    });
+    const other = await RedisBus.connect({ connection: URL, namespace: ns });
+    try {
+      const got: string[] = [];
+      await bus.subscribe('t', (d) => void got.push(new TextDecoder().decode(d)));
+      // only this bus's own two connections, found by their name
+      const list = String(await admin.client('LIST'));
+      const ids = [...list.matchAll(/id=(\d+) .*name=(\S+)/g)]
+        .filter((m) => m[2] === connectionName)
+        .map((m) => m[1]!);
+      assert.equal(ids.length, 2);
+      for (const id of ids) await admin.client('KILL', 'ID', id);
+      for (let i = 0; !got.includes('after'); i++) {
+        assert.ok(i < 150, 'never resubscribed');
+        await other.publish('t', text('after'));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await waitFor(() => bus.ready, 'the publisher to reconnect');
+      await bus.publish('t', text('self'));
+      await waitFor(() => got.includes('self'));
+    } finally {
+      await Promise.all([bus.close(), other.close()]);
+    }
+  });
+
   void it('connect rejects when Redis is unreachable', async () => {
     const started = Date.now();
     await assert.rejects(RedisBus.connect({ connection: 'redis://127.0.0.1:1', connectTimeoutMs: 500 }));
