@@ -17,7 +17,8 @@ import type { StageClientMessage } from '../../../src/protocol/stage.js';
 import { ApiError } from './errors.js';
 import { getSession } from './session.js';
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `fresh`: skip the browser's HTTP cache (the server lets snapshots be cached for a few seconds) */
+async function call<T>(method: string, path: string, body?: unknown, fresh = false): Promise<T> {
   const headers: Record<string, string> = {};
   const token = getSession()?.token;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -28,6 +29,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      cache: fresh ? 'no-cache' : 'default',
     });
   } catch {
     throw new ApiError('network', 'network error');
@@ -52,11 +54,12 @@ const sid = (id: SpaceId): string => encodeURIComponent(id);
 export const api = {
   signUp: (req: CreateAccountRequest) => call<AuthResponse>('POST', '/v1/accounts', req),
   signIn: (req: SignInRequest) => call<AuthResponse>('POST', '/v1/sessions', req),
-  listSpaces: (state: 'live' | 'scheduled') =>
-    call<SpaceListResponse>('GET', `/v1/spaces?state=${state}`).then((r) => r.spaces),
+  listSpaces: (state: 'live' | 'scheduled', fresh = false) =>
+    call<SpaceListResponse>('GET', `/v1/spaces?state=${state}`, undefined, fresh).then((r) => r.spaces),
   createSpace: (req: CreateSpaceRequest) =>
     call<{ space: SpaceInfo }>('POST', '/v1/spaces', req).then((r) => r.space),
-  getSpace: (id: SpaceId) => call<SpaceSnapshot>('GET', `/v1/spaces/${sid(id)}`),
+  getSpace: (id: SpaceId, fresh = false) =>
+    call<SpaceSnapshot>('GET', `/v1/spaces/${sid(id)}`, undefined, fresh),
   openSpace: (id: SpaceId) =>
     call<{ space: SpaceInfo }>('POST', `/v1/spaces/${sid(id)}/open`).then((r) => r.space),
   action: (id: SpaceId, msg: StageClientMessage) =>

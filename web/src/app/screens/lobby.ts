@@ -47,9 +47,15 @@ export function lobbyScreen(root: HTMLElement): Cleanup {
   );
 
   let stopped = false;
+  // the first load skips the HTTP cache (you may have just created a Space); polls may use it
+  let fresh = true;
   const load = async (): Promise<void> => {
     try {
-      const [live, scheduled] = await Promise.all([api.listSpaces('live'), api.listSpaces('scheduled')]);
+      const [live, scheduled] = await Promise.all([
+        api.listSpaces('live', fresh),
+        api.listSpaces('scheduled', fresh),
+      ]);
+      fresh = false;
       const details = await Promise.all(
         live.slice(0, MAX_LIVE_DETAILS).map((s) => api.getSpace(s.id).catch(() => null)),
       );

@@ -51,7 +51,7 @@ export function spaceScreen(root: HTMLElement, params: Record<string, string>): 
   };
 
   api
-    .getSpace(id)
+    .getSpace(id, true)
     .then(show)
     .catch((err: unknown) => {
       if (stopped) return;
@@ -80,7 +80,7 @@ function scheduledView(snap: SpaceSnapshot, isHost: boolean, show: (s: SpaceSnap
     open.disabled = true;
     api
       .openSpace(s.id)
-      .then(() => api.getSpace(s.id))
+      .then(() => api.getSpace(s.id, true))
       .then(show)
       .catch((e: unknown) => {
         err.textContent = describe(e);
