@@ -38,6 +38,10 @@ export interface SpeakerSessionOptions {
   disconnectGraceMs: number;
   /** most recvonly slots used (extra ones stay silent) */
   maxSlots: number;
+  /** ms without mic RTP after which a connected session that sends is closed: a browser that
+   * vanished without a DTLS close (crash, network gone). Chrome sends packets even with the
+   * track disabled, so silence is not idleness. */
+  rtpTimeoutMs: number;
 }
 
 export type SessionState = 'connecting' | 'connected' | 'closed';
@@ -59,6 +63,9 @@ export class SpeakerSession {
   #slots: RTCRtpTransceiver[] = [];
   #state: SessionState = 'connecting';
   #timer: NodeJS.Timeout | null = null;
+  #watchdog: NodeJS.Timeout | null = null;
+  /** Date.now() of the last mic RTP packet (or of connecting) */
+  #lastRtpAt = 0;
   /** whether the offer has a transceiver the client sends on */
   hasSendTrack = false;
 
@@ -77,7 +84,9 @@ export class SpeakerSession {
     this.#pc.connectionStateChange.subscribe((s) => this.#onConnectionState(s));
     this.#pc.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp) => {
-        if (this.#state !== 'closed') this.events.safeEmit('rtp', rtp);
+        if (this.#state === 'closed') return;
+        this.#lastRtpAt = Date.now();
+        this.events.safeEmit('rtp', rtp);
       });
     });
   }
@@ -142,6 +151,7 @@ export class SpeakerSession {
     if (s === 'connected') {
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = null;
+      this.#startWatchdog();
       this.#setState('connected');
     } else if (s === 'failed' || s === 'closed') {
       void this.close(`connection ${s}`);
@@ -149,6 +159,15 @@ export class SpeakerSession {
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = setTimeout(() => void this.close('disconnected too long'), this.#o.disconnectGraceMs);
     }
+  }
+
+  #startWatchdog(): void {
+    if (!this.hasSendTrack || this.#watchdog) return;
+    this.#lastRtpAt = Date.now();
+    const every = Math.max(100, Math.min(2000, this.#o.rtpTimeoutMs / 4));
+    this.#watchdog = setInterval(() => {
+      if (Date.now() - this.#lastRtpAt > this.#o.rtpTimeoutMs) void this.close('no media');
+    }, every);
   }
 
   #setState(next: SessionState): void {
@@ -182,6 +201,8 @@ export class SpeakerSession {
     this.#o.log.info({ reason }, 'speaker session closing');
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    this.#watchdog = null;
     this.#setState('closed');
     this.events.removeAllListeners();
     await this.#pc.close().catch(() => {});

@@ -233,3 +233,23 @@ void test(
     }
   },
 );
+
+void test(
+  'a connected speaker whose media stops is closed after the RTP timeout',
+  { timeout: 20_000 },
+  async () => {
+    const media = new StageMedia({ rtpTimeoutMs: 600 });
+    cleanups.push(() => media.close());
+    const closed = new Promise<string>((resolve) =>
+      media.events.on('sessionClosed', (_s, user) => resolve(user)),
+    );
+    const a = await client(media, asUserId('vanishing'), 440);
+    await sleep(300);
+    assert.equal(media.sessionCount, 1, 'alive while sending');
+    a.stop(); // the browser stops sending without closing anything
+    const t0 = Date.now();
+    assert.equal(await closed, 'vanishing');
+    assert.ok(Date.now() - t0 < 2000);
+    assert.equal(media.sessionCount, 0);
+  },
+);

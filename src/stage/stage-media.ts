@@ -38,6 +38,8 @@ export interface StageMediaOptions {
   connectTimeoutMs?: number;
   /** ms a disconnected session may take to come back (default 5 s) */
   disconnectGraceMs?: number;
+  /** ms without mic RTP before a connected session is considered gone (default 10 s) */
+  rtpTimeoutMs?: number;
 }
 
 /** recvonly slots a speaker's offer should carry: everyone else on a full stage */
@@ -110,6 +112,7 @@ export class StageMedia {
       log: this.#log.child({ spaceId: args.spaceId, userId: args.userId, sessionId }),
       connectTimeoutMs: this.#o.connectTimeoutMs ?? 15_000,
       disconnectGraceMs: this.#o.disconnectGraceMs ?? 5_000,
+      rtpTimeoutMs: this.#o.rtpTimeoutMs ?? 10_000,
       maxSlots: STAGE_SLOTS,
     });
     let answerSdp: string;

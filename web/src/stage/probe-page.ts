@@ -76,6 +76,7 @@ const api = {
   onsets(name: string, freq: number): number[] {
     return probes.get(name)?.onsets[freq] ?? [];
   },
+  slotStats: () => publisher?.slotStats() ?? Promise.resolve({}),
   async stop(): Promise<void> {
     await publisher?.stop();
   },

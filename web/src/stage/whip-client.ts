@@ -31,6 +31,7 @@ export class StagePublisher {
   readonly #o: StagePublisherOptions;
   #pc: RTCPeerConnection | null = null;
   #mic: RTCRtpTransceiver | null = null;
+  #slots: RTCRtpTransceiver[] = [];
   #resource: string | null = null;
   #players: HTMLAudioElement[] = [];
   #stopped = false;
@@ -58,6 +59,7 @@ export class StagePublisher {
     this.#mic = pc.addTransceiver(track, { direction: 'sendonly', streams: [mic] });
     const slots: RTCRtpTransceiver[] = [];
     for (let i = 0; i < STAGE_SLOTS; i++) slots.push(pc.addTransceiver('audio', { direction: 'recvonly' }));
+    this.#slots = slots;
     pc.ontrack = (ev) => {
       const slot = slots.indexOf(ev.transceiver);
       if (slot < 0) return;
@@ -109,6 +111,22 @@ export class StagePublisher {
     void el.play().catch(() => {
       // autoplay blocked: the app should call start() from a user gesture
     });
+  }
+
+  /** Packets and bytes received so far per slot (from getStats' inbound-rtp), for diagnostics. */
+  async slotStats(): Promise<Record<number, { packetsReceived: number; bytesReceived: number }>> {
+    const out: Record<number, { packetsReceived: number; bytesReceived: number }> = {};
+    await Promise.all(
+      this.#slots.map(async (t, slot) => {
+        const report = await t.receiver.getStats();
+        report.forEach((s: { type?: string; packetsReceived?: number; bytesReceived?: number }) => {
+          if (s.type === 'inbound-rtp') {
+            out[slot] = { packetsReceived: s.packetsReceived ?? 0, bytesReceived: s.bytesReceived ?? 0 };
+          }
+        });
+      }),
+    );
+    return out;
   }
 
   /** Local mic on/off (sends silence when off). The server enforces its own mute regardless. */
