@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { LocalSpaceHub } from './space-hub.js';
 import { createMetrics } from './metrics.js';
 import { createStagePlane } from './stage-adapter.js';
+import { createHlsOggTiers } from './tiers/hls-ogg.js';
 
 export interface RunningRostra {
   /** http://host:port */
@@ -40,6 +41,7 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
   const tokens = createTokenService({ secret, ttlS: config.tokenTtlS });
   const accounts = createAccountService(store);
   const stage = createStagePlane(log.child({ plane: 'stage' }));
+  const media = createHlsOggTiers({ secret, log: log.child({ tier: 'http-media' }) });
   const hub = new LocalSpaceHub({
     store,
     clock: systemClock,
@@ -47,6 +49,7 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
     stage,
     hostGraceMs: config.hostGraceMs,
     batchFrames: config.batchFrames,
+    sinks: [...media.sinks],
   });
   const metrics = createMetrics({
     rooms: () => hub.stats().rooms,
@@ -65,6 +68,7 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
     metrics: () => metrics.text(),
     now: () => systemClock.now(),
     limits: DEFAULT_CONTROL_LIMITS,
+    media,
   };
   const app = await createHttpApp(deps);
   const sockets = installWebSockets(app.server, deps);

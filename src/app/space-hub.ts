@@ -124,6 +124,7 @@ export class LocalSpaceHub implements SpaceHub {
         this.#runtimes.delete(room.id);
         void this.#registry.drop(room.id);
       },
+      this.deps.sinks,
     );
     this.#runtimes.set(room.id, runtime);
   }

@@ -60,6 +60,8 @@ export interface ControlDeps {
   /** ms since epoch */
   now: () => number;
   limits: ControlLimits;
+  /** the HTTP audience tiers (LL-HLS, Ogg/Opus); absent = their routes are not served */
+  media?: MediaTiers;
 }
 
 export interface ControlLimits {
@@ -72,3 +74,29 @@ export interface ControlLimits {
 }
 
 export const DEFAULT_CONTROL_LIMITS: ControlLimits = { apiPerSecond: 20, apiBurst: 60, authPerMinute: 20 };
+
+/** What the media routes need from the LL-HLS and Ogg tiers (src/app/tiers/hls-ogg.ts). */
+export interface MediaTiers {
+  /** signs and verifies media URLs (see ./media-tokens.ts) */
+  readonly tokens: {
+    issue(spaceId: SpaceId): { token: string; expiresAt: number };
+    verify(spaceId: SpaceId, token: string | undefined | null): void;
+  };
+  /** answers an authorised request below the Space's HLS root; null = no stream on this node */
+  hls(
+    spaceId: SpaceId,
+    file: string,
+    query: URLSearchParams,
+  ): Promise<{ status: number; headers: Record<string, string>; body: Uint8Array | string } | null>;
+  /** the Space's Ogg/Opus stream on this node, or null; attach() writes header pages first */
+  ogg(spaceId: SpaceId): { headers: Record<string, string>; attach(res: MediaSink): Detach } | null;
+}
+
+/** A live HTTP response as the Ogg fan-out sees it (node's ServerResponse fits). */
+export interface MediaSink {
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+}

@@ -11,6 +11,8 @@ export const ERRORS = {
   unauthenticated: { http: 401, ws: 4401, message: 'a valid token is required' },
   token_expired: { http: 401, ws: 4401, message: 'the token has expired' },
   bad_credentials: { http: 401, ws: 4401, message: 'handle or password is wrong' },
+  media_token_expired: { http: 401, ws: 4401, message: 'the media URL has expired; ask for a new one' },
+  media_token_invalid: { http: 403, ws: 4403, message: 'the media URL is not valid for this Space' },
   forbidden: { http: 403, ws: 4403, message: 'your role does not allow this' },
   banned: { http: 403, ws: 4403, message: 'you are banned from this Space' },
   anonymous_not_allowed: { http: 403, ws: 4403, message: 'this Space requires sign-in to listen' },

@@ -8,6 +8,7 @@ import { spaceRoutes } from './routes/spaces.js';
 import { whipRoutes } from './routes/whip.js';
 import { healthRoutes } from './routes/health.js';
 import { webAppRoutes } from './routes/web-app.js';
+import { isMediaPath, mediaRoutes } from './routes/media.js';
 
 /**
  * The HTTP side of the control plane. Every /v1 request is rate-limited per client address;
@@ -28,7 +29,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
 
   const perAddress = new KeyedRateLimiter(deps.limits.apiPerSecond, deps.limits.apiBurst);
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/')) return;
+    if (!req.url.startsWith('/v1/') || isMediaPath(req.url)) return;
     if (!perAddress.take(req.ip)) {
       reply.header('retry-after', '1');
       return sendError(reply, 'too_many_requests');
@@ -38,6 +39,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
   accountRoutes(app, deps);
   spaceRoutes(app, deps);
   whipRoutes(app, deps);
+  mediaRoutes(app, deps);
   healthRoutes(app, deps);
   if (deps.webRoot) webAppRoutes(app, deps.webRoot);
   await app.ready();

@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SpaceId } from '../../../protocol/ids.js';
+import { RostraError } from '../../../core/errors.js';
+import { actorOf, optionalPrincipal, requestUrl } from '../../principal.js';
+import type { ControlDeps, MediaTiers } from '../../ports.js';
+import { spaceIdParam } from './spaces.js';
+
+/**
+ * The HTTP audience tiers (docs/cdn.md):
+ *
+ *   GET /v1/spaces/:id/media                       -> { hls, ogg, expiresAt } for an admitted listener
+ *   GET /v1/spaces/:id/hls/:token/:file            -> LL-HLS (playlist, init, parts, segments)
+ *   GET /v1/spaces/:id/listen.opus?media=:token    -> live Ogg/Opus (chunked) until the Space ends
+ *
+ * Only /media checks identity and admission (the same rule as the listen socket); the media
+ * URLs carry a signed, bucketed token that any node verifies without a lookup, so a CDN can
+ * cache one copy per bucket. Media paths skip the per-address API rate limit (a CDN edge or
+ * a NAT holds many listeners behind one address).
+ */
+const MEDIA_PATH = /^\/v1\/spaces\/[^/?]+\/(hls\/|listen\.opus(\?|$))/;
+
+/** true for URLs served from the media tiers (exempt from the per-address API limit) */
+export const isMediaPath = (url: string): boolean => MEDIA_PATH.test(url);
+
+/** players load media from other origins (a web player on another site, a CDN hostname) */
+const CORS = { 'access-control-allow-origin': '*' } as const;
+
+export function mediaRoutes(app: FastifyInstance, deps: ControlDeps): void {
+  const media = deps.media;
+  if (!media) return;
+
+  app.get('/v1/spaces/:id/media', async (req, reply) => {
+    const principal = await optionalPrincipal(deps.tokens, req.headers, requestUrl(req));
+    const spaceId = spaceIdParam(req);
+    const room = await deps.hub.room(spaceId);
+    await room.admit(actorOf(principal));
+    const { token, expiresAt } = media.tokens.issue(spaceId);
+    void reply.header('cache-control', 'private, no-store');
+    return {
+      hls: `/v1/spaces/${spaceId}/hls/${token}/playlist.m3u8`,
+      ogg: `/v1/spaces/${spaceId}/listen.opus?media=${token}`,
+      expiresAt,
+    };
+  });
+
+  app.get('/v1/spaces/:id/hls/:token/:file', async (req, reply) => {
+    const spaceId = authorise(media, req, reply, (req.params as { token?: string }).token);
+    const file = (req.params as { file?: string }).file ?? '';
+    const res = await media.hls(spaceId, file, requestUrl(req).searchParams);
+    if (!res) throw new RostraError('space_not_found', 'no HLS stream of this Space on this node');
+    void reply.code(res.status).headers({ ...res.headers, ...CORS });
+    const body = res.body;
+    return reply.send(
+      typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    );
+  });
+
+  app.get('/v1/spaces/:id/listen.opus', async (req, reply) => {
+    const spaceId = authorise(media, req, reply, requestUrl(req).searchParams.get('media'));
+    const tap = media.ogg(spaceId);
+    if (!tap) throw new RostraError('space_not_live', 'no live Ogg stream of this Space on this node');
+    const headers = { ...tap.headers, ...CORS };
+    if (req.method === 'HEAD') return reply.code(200).headers(headers).send();
+    // from here the response is a live body written by the Ogg fan-out, not by fastify
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, headers);
+    res.flushHeaders();
+    tap.attach(res);
+  });
+}
+
+/** Verifies the media token for the Space; errors leave uncacheable (no-store). */
+function authorise(
+  media: MediaTiers,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  token: string | undefined | null,
+): SpaceId {
+  void reply.headers({ 'cache-control': 'no-store', ...CORS });
+  const spaceId = spaceIdParam(req);
+  media.tokens.verify(spaceId, token);
+  return spaceId;
+}
