@@ -20,6 +20,12 @@ export const ERRORS = {
   space_not_found: { http: 404, ws: 4404, message: 'no such Space' },
   user_not_found: { http: 404, ws: 4404, message: 'no such user' },
   session_not_found: { http: 404, ws: 4404, message: 'no such media session' },
+  recording_not_found: {
+    http: 404,
+    ws: 4404,
+    message: 'this Space has no replay (not recorded, or still being recorded)',
+  },
+  clip_out_of_range: { http: 400, ws: 4400, message: 'the clip is not inside the recording' },
   method_not_allowed: { http: 405, ws: 4405, message: 'method not allowed' },
   handle_taken: { http: 409, ws: 4409, message: 'that handle is taken' },
   invalid_transition: {

@@ -5,3 +5,4 @@ export * from './space.js';
 export * from './stage.js';
 export * from './audience.js';
 export * from './api.js';
+export * from './recording.js';

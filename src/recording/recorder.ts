@@ -1,0 +1,130 @@
+/**
+ * Records one Space on this node: every mixed frame into the append-only log, speaking turns
+ * into speakers.jsonl, the status into meta.json (files.ts). It has the FrameSink shape the
+ * app's Space runtime drives: push() every 20 ms, levels() a few times a second, end() when
+ * the Space ends, close() when the node lets go.
+ *
+ * Lifecycle: recording -> end() -> finished, or -> close() without end() -> interrupted.
+ * Both are idempotent; push()/levels() after either are ignored (a frame racing the end).
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AudioFrame } from '../protocol/audience.js';
+import type { Logger } from '../core/log.js';
+import { silentLogger } from '../core/log.js';
+import { AppendFile } from './append-file.js';
+import { LOG_MAGIC, encodeRecord } from './format.js';
+import {
+  LOG_FILE,
+  META_FILE,
+  RecordingStatus,
+  SPEAKERS_FILE,
+  readMeta,
+  recordingDir,
+  syncDir,
+  writeMeta,
+  type RecordingMeta,
+} from './files.js';
+import { repairRecording } from './repair.js';
+import { SpeakingTracker, type SpeakingOptions } from './speaking.js';
+
+export interface RecorderOptions {
+  dataDir: string;
+  spaceId: string;
+  /** ms between writes (default 200) and between fdatasyncs (default 1000) */
+  flushMs?: number;
+  syncMs?: number;
+  speaking?: SpeakingOptions;
+  log?: Logger;
+  now?: () => number;
+}
+
+export class Recorder {
+  readonly dir: string;
+  readonly #audio: AppendFile;
+  readonly #speakers: AppendFile;
+  readonly #tracker: SpeakingTracker;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  #meta: RecordingMeta;
+  #frames = 0;
+  #done = false;
+
+  constructor(opts: RecorderOptions) {
+    this.dir = recordingDir(opts.dataDir, opts.spaceId);
+    this.#log = opts.log ?? silentLogger;
+    this.#now = opts.now ?? Date.now;
+    mkdirSync(this.dir, { recursive: true });
+    // a log left 'recording' by a crash is repaired before we append to it
+    if (readMeta(this.dir)?.status === RecordingStatus.recording) repairRecording(this.dir, this.#log);
+    const previous = readMeta(this.dir);
+    const logPath = join(this.dir, LOG_FILE);
+    const fresh = !existsSync(logPath) || statSync(logPath).size === 0;
+    const onError = (err: unknown) => this.#log.error({ err, dir: this.dir }, 'recording write failed');
+    const timing = { flushMs: opts.flushMs, syncMs: opts.syncMs, onError };
+    this.#audio = new AppendFile(logPath, timing);
+    this.#speakers = new AppendFile(join(this.dir, SPEAKERS_FILE), timing);
+    if (fresh) this.#audio.append(LOG_MAGIC);
+    const now = this.#now();
+    this.#meta = {
+      version: 1,
+      spaceId: opts.spaceId,
+      status: RecordingStatus.recording,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      repairs: previous?.repairs ?? 0,
+      cutBytes: previous?.cutBytes ?? 0,
+    };
+    if (fresh) this.#audio.flush();
+    writeMeta(this.dir, this.#meta);
+    if (fresh) syncDir(this.dir); // the new log's directory entry is durable too
+    this.#tracker = new SpeakingTracker(
+      (i) => this.#speakers.append(Buffer.from(JSON.stringify(i) + '\n')),
+      opts.speaking,
+    );
+  }
+
+  /** frames recorded by this Recorder (not counting earlier runs appended to) */
+  get frames(): number {
+    return this.#frames;
+  }
+
+  get status(): RecordingStatus {
+    return this.#meta.status;
+  }
+
+  push(frame: AudioFrame): void {
+    if (this.#done) return;
+    this.#audio.append(encodeRecord(frame));
+    this.#frames++;
+  }
+
+  levels(levels: Record<string, number>, now: number): void {
+    if (this.#done) return;
+    this.#tracker.report(levels, now);
+  }
+
+  /** the Space ended: the recording is finished and replayable */
+  end(): void {
+    this.#stop(RecordingStatus.finished);
+  }
+
+  /** the node lets go; without end() first the recording is 'interrupted' (still replayable) */
+  close(): void {
+    this.#stop(RecordingStatus.interrupted);
+  }
+
+  #stop(status: RecordingStatus): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#tracker.flush();
+    try {
+      this.#audio.finish();
+      this.#speakers.finish();
+    } finally {
+      this.#meta = { ...this.#meta, status, updatedAt: this.#now() };
+      writeMeta(this.dir, this.#meta);
+      this.#log.info({ dir: this.dir, status, frames: this.#frames, file: META_FILE }, 'recording stopped');
+    }
+  }
+}
