@@ -31,18 +31,27 @@ export interface AccountService {
 /** Detaches a socket from its Space; idempotent. */
 export type Detach = () => void;
 
+/**
+ * What control uses of a Space's room actor. The local Room fits; on a cluster node that is not
+ * the Space's home, the same calls are answered through the home (src/cluster/remote-room.ts).
+ */
+export type RoomHandle = Pick<
+  Room,
+  'id' | 'state' | 'admit' | 'handleStage' | 'handleAudience' | 'openBackstage' | 'snapshot' | 'roleOf'
+>;
+
 /** The per-Space runtime: room actor plus the media planes behind it. */
 export interface SpaceHub {
   /** the room actor of a Space on this node, loaded on demand; throws space_not_found */
-  room(spaceId: SpaceId): Promise<Room>;
+  room(spaceId: SpaceId): Promise<RoomHandle>;
   /** WHIP: start a speaker's media session (caller must be on stage) */
-  publish(room: Room, actor: Actor, offerSdp: string): Promise<{ sessionId: string; answerSdp: string }>;
+  publish(room: RoomHandle, actor: Actor, offerSdp: string): Promise<{ sessionId: string; answerSdp: string }>;
   /** WHIP DELETE; throws session_not_found if the session is not the actor's */
-  unpublish(room: Room, actor: Actor, sessionId: string): Promise<void>;
+  unpublish(room: RoomHandle, actor: Actor, sessionId: string): Promise<void>;
   /** an admitted listener socket joins the audience tier of the Space */
-  attachListener(room: Room, socket: WebSocket, actor: Actor): Detach;
+  attachListener(room: RoomHandle, socket: WebSocket, actor: Actor): Detach;
   /** an admitted stage socket receives the room's stage events */
-  attachStage(room: Room, socket: WebSocket, actor: Actor): Detach;
+  attachStage(room: RoomHandle, socket: WebSocket, actor: Actor): Detach;
   /** counts for /healthz */
   stats(): { rooms: number; listeners: number; stageSockets: number };
 }
