@@ -45,7 +45,11 @@ export interface SpaceHub {
   /** the room actor of a Space on this node, loaded on demand; throws space_not_found */
   room(spaceId: SpaceId): Promise<RoomHandle>;
   /** WHIP: start a speaker's media session (caller must be on stage) */
-  publish(room: RoomHandle, actor: Actor, offerSdp: string): Promise<{ sessionId: string; answerSdp: string }>;
+  publish(
+    room: RoomHandle,
+    actor: Actor,
+    offerSdp: string,
+  ): Promise<{ sessionId: string; answerSdp: string }>;
   /** WHIP DELETE; throws session_not_found if the session is not the actor's */
   unpublish(room: RoomHandle, actor: Actor, sessionId: string): Promise<void>;
   /** an admitted listener socket joins the audience tier of the Space */
