@@ -89,3 +89,23 @@ void test('a buffer that stays deep is trimmed back to the target delay', () => 
   assert.ok((depths.at(-1) ?? 99) <= 3, `depth ${depths.join(',')}`);
   assert.equal(jb.stats.lost, 0, 'trimming is not loss');
 });
+
+void test('a bursty sender is played in full, late rather than dropped', () => {
+  const jb = new JitterBuffer({ targetDepth: 2 });
+  const out: (number | 'lost' | 'idle')[] = [];
+  let seq = 0;
+  for (let tick = 0; tick < 40; tick++) {
+    // a starved browser: nothing for 4 ticks, then 5 packets at once
+    if (tick % 5 === 4) for (let k = 0; k < 5; k++, seq++) jb.push(seq, p(seq));
+    out.push(...played(jb, 1));
+  }
+  const packets = out.filter((x): x is number => typeof x === 'number');
+  assert.deepEqual(
+    packets,
+    Array.from({ length: packets.length }, (_, i) => i),
+    'in order, none skipped',
+  );
+  assert.ok(packets.length >= 30, `played ${packets.length}`);
+  assert.equal(jb.stats.late, 0);
+  assert.equal(jb.stats.lost, 0);
+});

@@ -18,6 +18,8 @@ export interface JitterStats {
   duplicates: number;
   /** packets dropped to bring a grown buffer back to the target delay */
   trimmed: number;
+  /** ticks the buffer was empty while playing (filled with silence, playout held back) */
+  underruns: number;
 }
 
 export interface JitterOptions {
@@ -48,7 +50,7 @@ export class JitterBuffer {
   /** next extended seq to play; null while idle/buffering */
   #next: number | null = null;
   #emptyPulls = 0;
-  readonly stats: JitterStats = { received: 0, lost: 0, late: 0, duplicates: 0, trimmed: 0 };
+  readonly stats: JitterStats = { received: 0, lost: 0, late: 0, duplicates: 0, trimmed: 0, underruns: 0 };
 
   constructor(options: JitterOptions = {}) {
     this.#targetDepth = options.targetDepth ?? 2;
@@ -111,15 +113,20 @@ export class JitterBuffer {
       return { kind: 'packet', payload };
     }
     if (this.#packets.size === 0) {
+      // underrun: nothing to play yet. Do not skip ahead: the packets are probably late
+      // (a bursty sender), and playing them when they come adds delay that trimming removes
+      // later, where skipping would throw every one of them away as 'late'.
       this.#emptyPulls++;
+      this.stats.underruns++;
       if (this.#emptyPulls >= this.#idleAfterTicks) {
-        // the speaker stopped sending: go idle, and do not count the tail as lost
-        this.stats.lost -= this.#emptyPulls - 1;
+        // the speaker stopped sending: go idle and restart from the next packet that comes
         this.#next = null;
         this.#emptyPulls = 0;
         return { kind: 'idle' };
       }
+      return { kind: 'lost' };
     }
+    // a gap with later packets present: that packet is lost
     this.#next++;
     this.stats.lost++;
     return { kind: 'lost' };
