@@ -2,7 +2,8 @@
 // Builds the browser app into web/dist/ (served as static files by the Rostra server):
 //   web/src/main.ts                 -> web/dist/app.js          (ESM, minified, sourcemap)
 //   web/src/player/jitter-worklet.ts -> web/dist/jitter-worklet.js (AudioWorklet, if present)
-//   web/public/*                    -> web/dist/*               (index.html, styles.css, icons)
+//   web/public/styles.css (+ css/*)  -> web/dist/styles.css       (bundled, minified)
+//   web/public/* other files        -> web/dist/*               (index.html, icons)
 // No network, no cache; takes well under a second. `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -23,9 +24,14 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   tsconfig: join(web, 'tsconfig.json'),
+  // css url()s point at files copied next to styles.css (icon.svg)
+  external: ['*.svg'],
 };
 
-const entries = [{ in: join(web, 'src/main.ts'), out: 'app' }];
+const entries = [
+  { in: join(web, 'src/main.ts'), out: 'app' },
+  { in: join(web, 'public/styles.css'), out: 'styles' },
+];
 const worklet = join(web, 'src/player/jitter-worklet.ts');
 if (existsSync(worklet)) entries.push({ in: worklet, out: 'jitter-worklet' });
 else console.warn('build-web: web/src/player/jitter-worklet.ts not found; skipping the worklet');
@@ -54,7 +60,10 @@ const missingAudio = {
 const started = performance.now();
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-cpSync(join(web, 'public'), out, { recursive: true });
+cpSync(join(web, 'public'), out, {
+  recursive: true,
+  filter: (src) => !src.includes(`${join(web, 'public', 'css')}`) && !src.endsWith('styles.css'),
+});
 
 const options = { ...common, entryPoints: entries, outdir: out, metafile: true, plugins: [missingAudio] };
 if (watch) {
