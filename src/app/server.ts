@@ -18,6 +18,7 @@ import { LocalSpaceHub } from './space-hub.js';
 import { createMetrics } from './metrics.js';
 import { createStagePlane } from './stage-adapter.js';
 import { createHlsOggTiers } from './tiers/hls-ogg.js';
+import { createRecorderTier } from './tiers/recorder.js';
 
 export interface RunningRostra {
   /** http://host:port */
@@ -42,6 +43,8 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
   const accounts = createAccountService(store);
   const stage = createStagePlane(log.child({ plane: 'stage' }));
   const media = createHlsOggTiers({ secret, log: log.child({ tier: 'http-media' }) });
+  // repairs recordings a crash left unfinished, before anything is served
+  const recorder = createRecorderTier({ dataDir: config.dataDir, log: log.child({ tier: 'recorder' }) });
   const hub = new LocalSpaceHub({
     store,
     clock: systemClock,
@@ -49,7 +52,7 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
     stage,
     hostGraceMs: config.hostGraceMs,
     batchFrames: config.batchFrames,
-    sinks: [...media.sinks],
+    sinks: [...media.sinks, recorder.sink],
   });
   const metrics = createMetrics({
     rooms: () => hub.stats().rooms,
@@ -69,6 +72,7 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
     now: () => systemClock.now(),
     limits: DEFAULT_CONTROL_LIMITS,
     media,
+    recordings: recorder.recordings,
   };
   const app = await createHttpApp(deps);
   const sockets = installWebSockets(app.server, deps);

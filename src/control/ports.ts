@@ -8,6 +8,7 @@ import type { SpaceId, UserId } from '../protocol/ids.js';
 import type { Room, Actor } from '../core/space/room.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
+import type { RecordingsPort } from './http/routes/replay.js';
 
 /** Who is calling, from a verified token. Anonymous listeners have no token and no userId. */
 export interface Principal {
@@ -75,6 +76,8 @@ export interface ControlDeps {
   limits: ControlLimits;
   /** the HTTP audience tiers (LL-HLS, Ogg/Opus); absent = their routes are not served */
   media?: MediaTiers;
+  /** replays of recorded Spaces (src/app/tiers/recorder.ts); absent = no replay routes */
+  recordings?: RecordingsPort;
 }
 
 export interface ControlLimits {

@@ -1,6 +1,6 @@
 /**
  * The replay as VOD HLS: one fMP4 init segment (the live packager's, src/audience/hls) and
- * media segments of up to 2 s, each one CMAF fragment with a continuous decode time. A gap's
+ * media segments of up to 6 s, each one CMAF fragment with a continuous decode time. A gap's
  * silence gets segments of its own tagged EXT-X-GAP (players that know the tag skip them,
  * others play the silence), and every run after a gap starts with EXT-X-PROGRAM-DATE-TIME
  * so the wall clock of the audio stays known.
@@ -9,8 +9,8 @@ import { FRAME_MS, FRAME_SAMPLES } from '../protocol/audience.js';
 import { mediaFragment } from '../audience/hls/mp4/fragment.js';
 import type { ReplayPlan } from './plan.js';
 
-/** frames per VOD segment: 100 = 2 s (the live packager's segment length) */
-export const VOD_SEGMENT_FRAMES = 100;
+/** frames per VOD segment: 300 = 6 s (the usual VOD length: a third of the requests of 2 s) */
+export const VOD_SEGMENT_FRAMES = 300;
 
 export interface VodSegment {
   /** replay index of the first frame */

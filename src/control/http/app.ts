@@ -9,6 +9,7 @@ import { whipRoutes } from './routes/whip.js';
 import { healthRoutes } from './routes/health.js';
 import { webAppRoutes } from './routes/web-app.js';
 import { isMediaPath, mediaRoutes } from './routes/media.js';
+import { isReplayMediaPath, replayRoutes } from './routes/replay.js';
 
 /**
  * The HTTP side of the control plane. Every /v1 request is rate-limited per client address;
@@ -29,7 +30,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
 
   const perAddress = new KeyedRateLimiter(deps.limits.apiPerSecond, deps.limits.apiBurst);
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/') || isMediaPath(req.url)) return;
+    if (!req.url.startsWith('/v1/') || isMediaPath(req.url) || isReplayMediaPath(req.url)) return;
     if (!perAddress.take(req.ip)) {
       reply.header('retry-after', '1');
       return sendError(reply, 'too_many_requests');
@@ -40,6 +41,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
   spaceRoutes(app, deps);
   whipRoutes(app, deps);
   mediaRoutes(app, deps);
+  replayRoutes(app, deps);
   healthRoutes(app, deps);
   if (deps.webRoot) webAppRoutes(app, deps.webRoot);
   await app.ready();

@@ -1,0 +1,136 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { SpaceId } from '../../../protocol/ids.js';
+import type { SpaceInfo } from '../../../protocol/space.js';
+import { RECORDING_LIMITS, type ClipRequest, type ReplayTimeline } from '../../../protocol/recording.js';
+import { RostraError } from '../../../core/errors.js';
+import { actorOf, optionalPrincipal, requestUrl, tokenOf } from '../../principal.js';
+import type { ControlDeps } from '../../ports.js';
+import { validate } from '../../validation/parse.js';
+import { spaceIdParam } from './spaces.js';
+
+/**
+ * Replays of recorded Spaces (docs/recording.md):
+ *
+ *   GET  /v1/spaces/:id/replay/playlist.m3u8        VOD HLS playlist (EXT-X-PLAYLIST-TYPE:VOD)
+ *   GET  /v1/spaces/:id/replay/:version/:file       init.mp4, seg-<n>.m4s (immutable)
+ *   GET  /v1/spaces/:id/replay.opus                 the whole replay as an Ogg/Opus download
+ *   GET  /v1/spaces/:id/replay/timeline             duration, speakers' intervals, gaps
+ *   POST /v1/spaces/:id/clips {startMs, durationMs} an Ogg/Opus clip of at most 60 s
+ *
+ * Access is the listening rule (the listen socket's room.admit), checked against the store
+ * because an ended Space's room is not loaded: the Space exists, a signed-in caller is not
+ * banned, an anonymous caller needs allowAnonymous. No recording (yet) is recording_not_found.
+ */
+
+/** One recording as the routes see it (src/recording/replay.ts implements it). */
+export interface ReplayView {
+  /** changes whenever the recording changes; part of every media URL */
+  readonly version: string;
+  readonly durationMs: number;
+  /** the VOD playlist; `query` is appended to its URIs (e.g. `?token=…`) */
+  playlist(query?: string): string;
+  /** `init.mp4` or `seg-<n>.m4s`, undefined if there is no such file */
+  file(name: string): Uint8Array | undefined;
+  download(): Uint8Array;
+  /** throws clip_out_of_range */
+  clip(startMs: number, durationMs: number): Uint8Array;
+  timeline(): ReplayTimeline;
+}
+
+export interface RecordingsPort {
+  /** throws recording_not_found when the Space has no replay on this node */
+  open(spaceId: SpaceId): Promise<ReplayView>;
+}
+
+export const clipSchema = z.strictObject({
+  startMs: z.number().int().min(0),
+  durationMs: z.number().int().min(1).max(RECORDING_LIMITS.maxClipMs),
+}) satisfies z.ZodType<ClipRequest>;
+
+const SEGMENT_PATH = /^\/v1\/spaces\/[^/?]+\/replay\/r[0-9a-z]+\/[^/?]+(\?|$)/;
+
+/**
+ * true for replay init/segment URLs: a player fetches many in a burst, so they skip the
+ * per-address API rate limit (like the live media paths); they are immutable and cacheable
+ */
+export const isReplayMediaPath = (url: string): boolean => SEGMENT_PATH.test(url);
+
+const IMMUTABLE = 'max-age=31536000, immutable';
+const MP4 = 'audio/mp4';
+
+export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
+  const recordings = deps.recordings;
+  if (!recordings) return;
+
+  const admitted = async (req: FastifyRequest): Promise<{ space: SpaceInfo; view: ReplayView }> => {
+    const space = await admit(deps, req);
+    return { space, view: await recordings.open(space.id) };
+  };
+
+  app.get('/v1/spaces/:id/replay/playlist.m3u8', async (req, reply) => {
+    const { space, view } = await admitted(req);
+    // a Space that needs sign-in: the media URIs carry the caller's token (query or header)
+    const token = space.allowAnonymous ? null : tokenOf(req.headers, requestUrl(req));
+    const query = token ? `?token=${encodeURIComponent(token)}` : '';
+    cache(reply, space, 'no-cache');
+    return reply.type('application/vnd.apple.mpegurl').send(view.playlist(query));
+  });
+
+  app.get('/v1/spaces/:id/replay/timeline', async (req, reply) => {
+    const { space, view } = await admitted(req);
+    cache(reply, space, 'no-cache');
+    return view.timeline();
+  });
+
+  app.get('/v1/spaces/:id/replay/:version/:file', async (req, reply) => {
+    const { space, view } = await admitted(req);
+    const { version, file } = req.params as { version: string; file: string };
+    if (version !== view.version)
+      throw new RostraError('not_found', 'the recording changed; reload the playlist');
+    const bytes = view.file(file);
+    if (!bytes) throw new RostraError('not_found');
+    cache(reply, space, IMMUTABLE);
+    return reply.type(MP4).send(buffer(bytes));
+  });
+
+  app.get('/v1/spaces/:id/replay.opus', async (req, reply) => {
+    const { space, view } = await admitted(req);
+    cache(reply, space, 'no-cache');
+    return reply
+      .type('audio/ogg')
+      .header('content-disposition', `attachment; filename="${space.id}.opus"`)
+      .send(buffer(view.download()));
+  });
+
+  app.post('/v1/spaces/:id/clips', async (req, reply) => {
+    const { startMs, durationMs } = validate(clipSchema, req.body);
+    const { space, view } = await admitted(req);
+    const bytes = view.clip(startMs, durationMs);
+    return reply
+      .type('audio/ogg')
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', `attachment; filename="${space.id}-${startMs}-${durationMs}.opus"`)
+      .send(buffer(bytes));
+  });
+}
+
+/** the listening rule, against the store (the room of an ended Space is not loaded) */
+async function admit(deps: ControlDeps, req: FastifyRequest): Promise<SpaceInfo> {
+  const spaceId = spaceIdParam(req);
+  const actor = actorOf(await optionalPrincipal(deps.tokens, req.headers, requestUrl(req)));
+  const space = await deps.store.getSpace(spaceId);
+  if (!space) throw new RostraError('space_not_found');
+  if (actor.admin) return space;
+  if (actor.userId === null || actor.anonymous) {
+    if (!space.allowAnonymous) throw new RostraError('anonymous_not_allowed');
+  } else if (await deps.store.isBanned(spaceId, actor.userId)) throw new RostraError('banned');
+  return space;
+}
+
+/** shared caches may keep a replay only when anyone may listen to it */
+function cache(reply: FastifyReply, space: SpaceInfo, policy: string): void {
+  void reply.header('cache-control', `${space.allowAnonymous ? 'public' : 'private'}, ${policy}`);
+}
+
+const buffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
