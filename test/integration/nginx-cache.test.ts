@@ -1,0 +1,251 @@
+/**
+ * deploy/nginx/rostra-cache.conf in front of a real Rostra server (in this process) with a
+ * live Space (the mixer sends silence, enough to package). Simulated LL-HLS listeners go
+ * through nginx; origin requests are counted where the origin receives them (node's
+ * `http.server.request.start` diagnostics channel), so the figures are what the origin saw.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
+
+const NGINX = '/usr/sbin/nginx';
+const CONF = join(import.meta.dirname, '../../deploy/nginx/rostra-cache.conf');
+
+let server: TestServer;
+let nginx: ChildProcess | null = null;
+let dir = '';
+let edge = '';
+let stage: TestSocket;
+let hlsPath = '';
+let oggPath = '';
+let spaceId = '';
+
+/** origin requests below /hls/, counted as the origin's HTTP server receives them */
+let originHls = 0;
+const onRequest = (msg: unknown): void => {
+  const req = (msg as { request: IncomingMessage }).request;
+  if (req.url?.includes('/hls/')) originHls++;
+};
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** the shipped config with only its three "# test:" lines pointed at this test */
+function renderConf(originPort: number, edgePort: number, cacheDir: string): string {
+  const shipped = readFileSync(CONF, 'utf8');
+  const lines = shipped.split('\n').map((line) => {
+    if (!/; # test: /.test(line)) return line;
+    if (line.includes('# test: cache path')) return line.replace('/var/cache/nginx/rostra', cacheDir);
+    if (line.includes('# test: origin')) return line.replace('127.0.0.1:8080', `127.0.0.1:${originPort}`);
+    if (line.includes('# test: listen')) return line.replace('listen 80;', `listen 127.0.0.1:${edgePort};`);
+    throw new Error(`unknown test marker: ${line}`);
+  });
+  const rendered = lines.join('\n');
+  assert.ok(
+    rendered.includes(cacheDir) && rendered.includes(`:${originPort};`) && rendered.includes(`:${edgePort};`),
+  );
+  return rendered;
+}
+
+async function startNginx(originPort: number): Promise<string> {
+  dir = mkdtempSync(join(tmpdir(), 'rostra-nginx-'));
+  chmodSync(dir, 0o755); // workers run as nobody when the test runs as root
+  mkdirSync(join(dir, 'tmp'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'rostra-cache.conf'), renderConf(originPort, port, join(dir, 'cache')));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    [
+      'daemon off;',
+      'worker_processes 1;',
+      'pid nginx.pid;',
+      'error_log stderr warn;',
+      'events { worker_connections 4096; }',
+      'http {',
+      '  access_log off;',
+      '  client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fcgi;',
+      '  uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;',
+      '  include rostra-cache.conf;',
+      '}',
+    ].join('\n'),
+  );
+  const child = spawn(NGINX, ['-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  nginx = child;
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
+    try {
+      await fetch(url + '/healthz');
+      return url;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`nginx did not start: ${stderr}`);
+}
+
+before(async () => {
+  assert.ok(existsSync(NGINX), 'nginx is installed (apt-get install nginx)');
+  server = await startTestServer({});
+  edge = await startNginx(server.rostra.port);
+  const host = await signUp(server.url, 'host');
+  const res = await api(server.url, 'POST', '/v1/spaces', {
+    token: host.token,
+    body: { title: 'Cached', allowAnonymous: true },
+  });
+  spaceId = res.body.space.id;
+  stage = await TestSocket.open(server.url, `/v1/spaces/${spaceId}/stage`, host.token);
+  await stage.waitType('welcome');
+  assert.equal((await stage.command({ type: 'go_live' })).type, 'ack');
+  const media = await api(server.url, 'GET', `/v1/spaces/${spaceId}/media`);
+  hlsPath = media.body.hls;
+  oggPath = media.body.ogg;
+  subscribe('http.server.request.start', onRequest);
+});
+
+after(async () => {
+  unsubscribe('http.server.request.start', onRequest);
+  stage?.close();
+  if (nginx && nginx.exitCode === null) {
+    const exited = new Promise((r) => nginx!.once('exit', r));
+    nginx.kill('SIGQUIT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (nginx.exitCode === null) nginx.kill('SIGKILL');
+  }
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const HINT = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/;
+
+function hintOf(playlist: string): [number, number] {
+  const m = HINT.exec(playlist);
+  if (!m) throw new Error(`no preload hint in playlist:\n${playlist}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+test('parts are cached by URL, playlists briefly, errors never', async () => {
+  const base = edge + hlsPath.replace(/playlist\.m3u8$/, '');
+  const first = await fetch(edge + hlsPath + '?_HLS_msn=0&_HLS_part=1');
+  assert.equal(first.status, 200);
+  await first.text();
+  const a = await fetch(base + 'part-0.1.m4s');
+  const bytesA = Buffer.from(await a.arrayBuffer());
+  const b = await fetch(base + 'part-0.1.m4s');
+  const bytesB = Buffer.from(await b.arrayBuffer());
+  assert.equal(b.headers.get('x-cache-status'), 'HIT');
+  assert.deepEqual(bytesA, bytesB);
+  assert.equal(b.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  // the blocking parameters in either order share one cache entry
+  const again = await fetch(edge + hlsPath + '?_HLS_part=1&_HLS_msn=0');
+  await again.text();
+  assert.equal(again.headers.get('x-cache-status'), 'HIT');
+  // a wrong token is refused by the origin every time (no-store: nginx keeps nothing)
+  const bad = base.replace(/hls\/[^/]+\//, 'hls/1.AAAAAAAAAAAAAAAAAAAAAA/') + 'part-0.1.m4s';
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(bad);
+    assert.equal(res.status, 403);
+    assert.notEqual(res.headers.get('x-cache-status'), 'HIT');
+    await res.arrayBuffer();
+  }
+});
+
+test('the Ogg stream passes through nginx unbuffered, and the listen WebSocket is proxied', async () => {
+  const res = await fetch(edge + oggPath);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'audio/ogg');
+  const reader = res.body!.getReader();
+  const t0 = Date.now();
+  let bytes = 0;
+  const arrivals: number[] = [];
+  while (arrivals.length < 6) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    arrivals.push(Date.now() - t0);
+  }
+  await reader.cancel();
+  // 200 ms pages arrive one by one (unbuffered), not in a lump at the end of a buffer
+  assert.ok(
+    arrivals.length >= 6 && (arrivals.at(-1) ?? 0) - (arrivals[1] ?? 0) >= 500,
+    `arrivals ${arrivals}`,
+  );
+  assert.ok(bytes > 0);
+
+  const ws = new WebSocket(edge.replace('http', 'ws') + `/v1/spaces/${spaceId}/listen`);
+  const welcome = await new Promise<{ type: string }>((resolve, reject) => {
+    ws.once('message', (d) => resolve(JSON.parse(String(d)) as { type: string }));
+    ws.once('error', reject);
+  });
+  assert.equal(welcome.type, 'welcome');
+  ws.close();
+});
+
+/** One simulated LL-HLS listener: blocking reload for the hinted part + fetch of that part. */
+async function listener(deadline: number, counts: { requests: number; failures: number }): Promise<void> {
+  const base = edge + hlsPath.replace(/playlist\.m3u8$/, '');
+  await new Promise((r) => setTimeout(r, Math.random() * 400));
+  const live = await fetch(edge + hlsPath);
+  counts.requests++;
+  let [msn, part] = hintOf(await live.text());
+  while (Date.now() < deadline) {
+    const [pl, media] = await Promise.all([
+      fetch(`${edge}${hlsPath}?_HLS_msn=${msn}&_HLS_part=${part}`),
+      fetch(`${base}part-${msn}.${part}.m4s`),
+    ]);
+    counts.requests += 2;
+    const text = await pl.text();
+    await media.arrayBuffer();
+    if (pl.status !== 200 || media.status !== 200) {
+      counts.failures++;
+      continue;
+    }
+    [msn, part] = hintOf(text);
+  }
+}
+
+async function phase(n: number, seconds: number) {
+  const counts = { requests: 0, failures: 0 };
+  const origin0 = originHls;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: n }, () => listener(t0 + seconds * 1000, counts)));
+  const elapsed = (Date.now() - t0) / 1000;
+  const figures = {
+    listeners: n,
+    seconds: Number(elapsed.toFixed(1)),
+    clientPerS: Number((counts.requests / elapsed).toFixed(1)),
+    originPerS: Number(((originHls - origin0) / elapsed).toFixed(1)),
+    failures: counts.failures,
+  };
+  console.log(`nginx cache: ${JSON.stringify(figures)}`);
+  return figures;
+}
+
+test('origin requests stay flat while LL-HLS listeners through nginx grow 4x', async () => {
+  const small = await phase(50, 8);
+  const large = await phase(200, 8);
+  assert.equal(small.failures + large.failures, 0);
+  const clientGrowth = large.clientPerS / small.clientPerS;
+  const originGrowth = large.originPerS / small.originPerS;
+  console.log(`client req/s x${clientGrowth.toFixed(2)}, origin req/s x${originGrowth.toFixed(2)}`);
+  assert.ok(clientGrowth > 3, `client requests grew x${clientGrowth.toFixed(2)}`);
+  assert.ok(originGrowth < 1.5, `origin requests grew x${originGrowth.toFixed(2)}`);
+  // one part + one blocking playlist per 400 ms part, and a few stragglers
+  assert.ok(large.originPerS < 15, `origin req/s at 200 listeners: ${large.originPerS}`);
+});
