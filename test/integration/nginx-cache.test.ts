@@ -184,13 +184,13 @@ test('the Ogg stream passes through nginx unbuffered, and the listen WebSocket i
   // 200 ms pages arrive one by one (unbuffered), not in a lump at the end of a buffer
   assert.ok(
     arrivals.length >= 6 && (arrivals.at(-1) ?? 0) - (arrivals[1] ?? 0) >= 500,
-    `arrivals ${arrivals}`,
+    `arrivals ${arrivals.join(',')}`,
   );
   assert.ok(bytes > 0);
 
   const ws = new WebSocket(edge.replace('http', 'ws') + `/v1/spaces/${spaceId}/listen`);
   const welcome = await new Promise<{ type: string }>((resolve, reject) => {
-    ws.once('message', (d) => resolve(JSON.parse(String(d)) as { type: string }));
+    ws.once('message', (d: Buffer) => resolve(JSON.parse(d.toString('utf8')) as { type: string }));
     ws.once('error', reject);
   });
   assert.equal(welcome.type, 'welcome');
