@@ -95,6 +95,8 @@ export function listenMode(
         notify('Press Play to join the room first.', 'error');
         return;
       }
+      // an answered invitation is gone whatever the answer (the server sends no bulletin for it)
+      if (cmd.type === 'accept_invite' || cmd.type === 'decline_invite') store.update({ invited: false });
       try {
         player.send(cmd);
       } catch (err) {
