@@ -1,0 +1,52 @@
+/**
+ * `rostra load [flags]`: parses the flags (LOAD_HELP), runs the load, prints a progress line a
+ * second and a summary at the end. Returns the exit status: 0 run completed, 1 setup or run
+ * error, 2 bad flags.
+ */
+import { LOAD_HELP, parseLoadFlags, type LoadOptions } from './options.js';
+import type { LoadReport } from './report.js';
+import { runLoad } from './run.js';
+
+export async function runLoadCommand(flags: Record<string, string>): Promise<number> {
+  if (flags['--help'] === 'true') {
+    process.stdout.write(LOAD_HELP);
+    return 0;
+  }
+  let options: LoadOptions;
+  try {
+    options = parseLoadFlags(flags);
+  } catch (e) {
+    process.stderr.write(`rostra load: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  try {
+    const result = await runLoad(options, (line) => process.stderr.write(line + '\n'));
+    process.stdout.write(summaryText(result.report));
+    process.stdout.write(`report: ${result.reportPath}\nchart:  ${result.chartPath}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`rostra load: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+/** a few lines for people; the JSON report has everything */
+export function summaryText(r: LoadReport): string {
+  const l = r.listeners;
+  const srv = r.cpu.server;
+  const lines = [
+    `listeners: ${l.joined}/${l.requested} joined, ${l.gotAudio} got audio, ${l.failedJoins} failed joins, ${l.dropped} dropped` +
+      (Object.keys(l.failures).length ? ` (${JSON.stringify(l.failures)})` : ''),
+    `time to first audio ms: p50 ${r.timeToFirstAudioMs.p50} p99 ${r.timeToFirstAudioMs.p99} max ${r.timeToFirstAudioMs.max}`,
+    `delay behind live ms (steady): p50 ${r.steadyDelayMs.p50} p99 ${r.steadyDelayMs.p99} max ${r.steadyDelayMs.max}` +
+      `; whole run p99 ${r.delayMs.p99}`,
+    `stalls: ${r.stalls.count} (p99 ${r.stalls.durationMs.p99} ms), seq gaps ${r.seqGaps.count} (${r.seqGaps.framesMissing} frames)`,
+    `load tool CPU: ${r.cpu.client.usPerListenerSecond} µs per listener-second`,
+  ];
+  if (srv)
+    lines.push(
+      `server CPU: ${srv.usPerListenerSecond} µs per listener-second (net of baseline ${srv.netUsPerListenerSecond}), ` +
+        `RSS ${Math.round(srv.rssPeakBytes / 2 ** 20)} MB peak, ${Math.round(srv.rssPerListenerBytes)} B per listener`,
+    );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,82 @@
+/** The JSON report of one load run (written as report.json; also returned by runLoad). */
+import type { Percentiles } from './histogram.js';
+import type { LoadOptions } from './options.js';
+
+/** one point of the time series, taken once a second */
+export interface Sample {
+  /** seconds since the first join */
+  t: number;
+  /** listeners joined and still connected */
+  listeners: number;
+  /** delay behind live over the last second, ms (0 when no audio arrived) */
+  delayP50: number;
+  delayP99: number;
+  /** stalls so far */
+  stalls: number;
+  /** listeners stalled right now */
+  stalledNow: number;
+  failedJoins: number;
+  /** CPU of this process over the last second, % of one core */
+  clientCpuPct: number;
+  /** CPU of the server over the last second, % of one core; null when not measured */
+  serverCpuPct: number | null;
+  serverRssMb: number | null;
+}
+
+export interface SpeakerReport {
+  framesSent: number;
+  connectMs: number;
+  lateFrames: number;
+}
+
+export interface LoadReport {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; model: string; node: string; fdLimit: number };
+  options: Omit<LoadOptions, 'token'>;
+  target: { url: string; spaceId: string; tier: string; serverPid: number | null };
+  listeners: {
+    requested: number;
+    attempted: number;
+    joined: number;
+    peakConnected: number;
+    gotAudio: number;
+    /** attempts that never got any audio */
+    noAudio: number;
+    failedJoins: number;
+    /** in, then closed by the server before the end */
+    dropped: number;
+    /** failure and drop causes -> count */
+    failures: Record<string, number>;
+    /** ms from the first to the last join */
+    joinSpanMs: number;
+  };
+  joinMs: Percentiles;
+  timeToFirstAudioMs: Percentiles;
+  /** all batches of the run */
+  delayMs: Percentiles;
+  /** batches inside the steady window only */
+  steadyDelayMs: Percentiles;
+  stalls: { count: number; listenersStalledAtEnd: number; durationMs: Percentiles; thresholdMs: number };
+  seqGaps: { count: number; framesMissing: number; rewinds: number };
+  audio: { frames: number; bytes: number; bytesPerListenerSecond: number };
+  steadyWindow: { fromS: number; toS: number; listenerSeconds: number };
+  cpu: {
+    client: { usPerListenerSecond: number; avgPct: number; rssBytes: number };
+    server: {
+      /** server CPU in the steady window / listener-seconds in it, µs */
+      usPerListenerSecond: number;
+      /** the same after subtracting the server's CPU rate before any listener joined */
+      netUsPerListenerSecond: number;
+      baselinePct: number;
+      avgPct: number;
+      rssBaselineBytes: number;
+      rssPeakBytes: number;
+      /** (peak RSS - baseline RSS) / peak listeners */
+      rssPerListenerBytes: number;
+    } | null;
+  };
+  speakers: SpeakerReport[];
+  series: Sample[];
+}

@@ -1,0 +1,141 @@
+/**
+ * One load run, start to end: (spawn the server) -> prepare a live Space -> speaker bots ->
+ * server baseline -> listeners join on schedule -> steady window -> stop at --duration ->
+ * close everything -> report.json + chart.svg in --out. Always cleans up, even on errors.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LoadMetrics } from './metrics.js';
+import { fdLimit, type LoadOptions } from './options.js';
+import { readProc } from './proc.js';
+import type { LoadReport } from './report.js';
+import { Sampler, progressLine } from './sampler.js';
+import { spawnServer, type ServerProcess } from './server-process.js';
+import { prepareSpace, type PreparedSpace } from './setup.js';
+import { SpeakerBot } from './speaker/speaker-bot.js';
+import { readWav48kMono, tone } from './speaker/wav.js';
+import { renderChart } from './svg.js';
+import { Joiner } from './joiner.js';
+import { createTier } from './tiers/index.js';
+import { buildReport } from './summary.js';
+
+/** ms the server's CPU rate is measured before any listener joins (when its pid is known) */
+const BASELINE_MS = 2000;
+/** ms listeners get to close politely before their sockets are destroyed */
+const CLOSE_GRACE_MS = 1500;
+
+export interface LoadResult {
+  report: LoadReport;
+  reportPath: string;
+  chartPath: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runLoad(
+  o: LoadOptions,
+  print: (line: string) => void = () => undefined,
+): Promise<LoadResult> {
+  const startedAt = new Date().toISOString();
+  let server: ServerProcess | null = null;
+  let space: PreparedSpace | null = null;
+  const bots: SpeakerBot[] = [];
+  const metrics = new LoadMetrics(o.stallMs);
+  let joiner: Joiner | null = null;
+  try {
+    if (o.spawnServer) {
+      server = await spawnServer(o.serverCpus);
+      print(`spawned server pid ${server.pid} at ${server.url}`);
+    }
+    const base = server?.url ?? o.url;
+    const serverPid = server?.pid ?? (o.serverPid || null);
+    space = o.spaceId
+      ? {
+          spaceId: o.spaceId,
+          speakers: o.token ? [{ token: o.token, id: '' }] : [],
+          close: () => Promise.resolve(),
+        }
+      : await prepareSpace(base, o.speakers, 'rostra load');
+    const clip = o.wav ? readWav48kMono(o.wav) : tone(440, 2);
+    for (const account of space.speakers.slice(0, o.speakers)) {
+      const bot = new SpeakerBot({ baseUrl: base, spaceId: space.spaceId, token: account.token, clip });
+      bots.push(bot);
+      await bot.start();
+    }
+    print(`space ${space.spaceId} live with ${bots.length} speaker bot(s)`);
+    const target = { baseUrl: base, spaceId: space.spaceId };
+    const tier = createTier(o.tier, metrics);
+    await tier.check(target);
+
+    let baseline = { pct: 0, rss: 0 };
+    if (serverPid) {
+      const a = readProc(serverPid);
+      await sleep(BASELINE_MS);
+      const b = readProc(serverPid);
+      if (a && b) baseline = { pct: (b.cpuUs - a.cpuUs) / 1e4 / (BASELINE_MS / 1000), rss: b.rssBytes };
+    }
+
+    const t0 = Date.now();
+    const sampler = new Sampler(metrics, t0, serverPid);
+    joiner = new Joiner(o, tier, target, metrics);
+    joiner.start();
+    const endAt = t0 + o.durationS * 1000;
+    let steadyAt = Infinity;
+    while (Date.now() < endAt) {
+      await sleep(Math.min(1000 - ((Date.now() - t0) % 1000), endAt - Date.now()));
+      if (steadyAt === Infinity && joiner.lastAt) {
+        // everyone attempted: the steady window starts once the connects settled plus warm-up
+        const settled = metrics.attempts - metrics.joined - metrics.failedJoins <= 0;
+        if (settled) steadyAt = Date.now() + o.warmupS * 1000;
+      }
+      if (!metrics.steady && Date.now() >= steadyAt) metrics.steady = true;
+      const s = sampler.sample();
+      if (!o.quiet) print(progressLine(s, o.listeners));
+      if (server && serverPid && !readProc(serverPid)) throw new Error('the spawned server exited');
+    }
+    joiner.stop();
+    metrics.steady = false;
+    const finishedAt = new Date().toISOString();
+    const report = buildReport({
+      o,
+      startedAt,
+      finishedAt,
+      metrics,
+      sampler,
+      joiner,
+      target: { url: base, spaceId: space.spaceId, tier: o.tier, serverPid },
+      baseline,
+      speakers: bots.map((b) => ({ ...b.stats })),
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model ?? '?',
+        node: process.version,
+        fdLimit: fdLimit(),
+      },
+    });
+    await closeListeners(joiner);
+    const dir = resolve(o.outDir);
+    mkdirSync(dir, { recursive: true });
+    const reportPath = join(dir, 'report.json');
+    const chartPath = join(dir, 'chart.svg');
+    writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(chartPath, renderChart(report));
+    return { report, reportPath, chartPath };
+  } finally {
+    joiner?.stop();
+    if (joiner) await closeListeners(joiner);
+    for (const bot of bots) await bot.stop();
+    await space?.close().catch(() => undefined);
+    await server?.stop();
+  }
+}
+
+const closing = new WeakSet<Joiner>();
+async function closeListeners(joiner: Joiner): Promise<void> {
+  if (closing.has(joiner)) return;
+  closing.add(joiner);
+  for (const l of joiner.listeners) l.close();
+  await sleep(CLOSE_GRACE_MS);
+  for (const l of joiner.listeners) l.destroy();
+}

@@ -1,0 +1,95 @@
+/**
+ * Once a second: sweeps for ongoing stalls, reads client and server CPU, takes one Sample for
+ * the time series and integrates listener-seconds and server CPU inside the steady window.
+ */
+import { cpus } from 'node:os';
+import type { LoadMetrics } from './metrics.js';
+import { readProc, selfCpuUs } from './proc.js';
+import type { Sample } from './report.js';
+
+export class Sampler {
+  readonly series: Sample[] = [];
+  /** listener-seconds and CPU inside the steady window */
+  steadyListenerS = 0;
+  steadyServerUs = 0;
+  steadyClientUs = 0;
+  steadyFromS = -1;
+  steadyToS = -1;
+  serverPeakRss = 0;
+  stalledNow = 0;
+  #lastT = 0;
+  #lastClient = selfCpuUs();
+  #lastServer: number | null;
+  #lastListeners = 0;
+
+  constructor(
+    private readonly metrics: LoadMetrics,
+    private readonly t0: number,
+    private readonly serverPid: number | null,
+  ) {
+    this.#lastServer = serverPid ? (readProc(serverPid)?.cpuUs ?? null) : null;
+    this.series.push({
+      t: 0,
+      listeners: 0,
+      delayP50: 0,
+      delayP99: 0,
+      stalls: 0,
+      stalledNow: 0,
+      failedJoins: 0,
+      clientCpuPct: 0,
+      serverCpuPct: null,
+      serverRssMb: null,
+    });
+  }
+
+  sample(now = Date.now()): Sample {
+    const m = this.metrics;
+    const t = (now - this.t0) / 1000;
+    const dt = Math.max(1e-3, t - this.#lastT);
+    const client = selfCpuUs();
+    const clientUs = client - this.#lastClient;
+    const proc = this.serverPid ? readProc(this.serverPid) : null;
+    const serverUs = proc && this.#lastServer !== null ? proc.cpuUs - this.#lastServer : null;
+    if (proc) this.serverPeakRss = Math.max(this.serverPeakRss, proc.rssBytes);
+    this.stalledNow = m.sweep(now);
+    if (m.steady) {
+      if (this.steadyFromS < 0) this.steadyFromS = this.#lastT;
+      this.steadyToS = t;
+      // trapezoid: listeners at the start and end of this interval
+      this.steadyListenerS += ((this.#lastListeners + m.connected) / 2) * dt;
+      this.steadyServerUs += serverUs ?? 0;
+      this.steadyClientUs += clientUs;
+    }
+    const s: Sample = {
+      t: Math.round(t * 10) / 10,
+      listeners: m.connected,
+      delayP50: m.intervalDelayMs.quantile(0.5),
+      delayP99: m.intervalDelayMs.quantile(0.99),
+      stalls: m.stalls,
+      stalledNow: this.stalledNow,
+      failedJoins: m.failedJoins,
+      clientCpuPct: round1(clientUs / 1e4 / dt),
+      serverCpuPct: serverUs === null ? null : round1(serverUs / 1e4 / dt),
+      serverRssMb: proc ? round1(proc.rssBytes / 2 ** 20) : null,
+    };
+    m.intervalDelayMs.reset();
+    this.#lastT = t;
+    this.#lastClient = client;
+    this.#lastServer = proc?.cpuUs ?? this.#lastServer;
+    this.#lastListeners = m.connected;
+    this.series.push(s);
+    return s;
+  }
+}
+
+export function progressLine(s: Sample, requested: number): string {
+  const cpu = `cpu load ${s.clientCpuPct}%` + (s.serverCpuPct === null ? '' : ` server ${s.serverCpuPct}%`);
+  const rss = s.serverRssMb === null ? '' : ` rss ${s.serverRssMb}MB`;
+  return (
+    `t=${s.t.toFixed(0)}s listeners ${s.listeners}/${requested} delay p50 ${s.delayP50}ms p99 ${s.delayP99}ms` +
+    ` stalls ${s.stalls} (now ${s.stalledNow}) failed ${s.failedJoins} ${cpu}${rss}`
+  );
+}
+
+export const cpuCount = (): number => cpus().length;
+const round1 = (v: number) => Math.round(v * 10) / 10;

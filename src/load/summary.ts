@@ -1,0 +1,109 @@
+/** Turns the metrics, the sampler's series and the run's facts into the LoadReport. */
+import type { Joiner } from './joiner.js';
+import type { LoadMetrics } from './metrics.js';
+import type { LoadOptions } from './options.js';
+import { selfCpuUs } from './proc.js';
+import type { LoadReport, SpeakerReport } from './report.js';
+import type { Sampler } from './sampler.js';
+
+export interface ReportInput {
+  o: LoadOptions;
+  startedAt: string;
+  finishedAt: string;
+  metrics: LoadMetrics;
+  sampler: Sampler;
+  joiner: Joiner;
+  target: LoadReport['target'];
+  /** server CPU (% of a core) and RSS before any listener joined */
+  baseline: { pct: number; rss: number };
+  speakers: SpeakerReport[];
+  machine: LoadReport['machine'];
+}
+
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export function buildReport(i: ReportInput): LoadReport {
+  const { metrics: m, sampler: s, o } = i;
+  const { token: _token, ...options } = o;
+  const series = s.series;
+  const elapsedS = Math.max(1e-3, series.at(-1)?.t ?? 0);
+  const listenerS = s.steadyListenerS;
+  const steadyS = Math.max(1e-3, s.steadyToS - s.steadyFromS);
+  const serverMeasured = i.target.serverPid !== null && series.some((p) => p.serverCpuPct !== null);
+  const serverPcts = series.map((p) => p.serverCpuPct ?? 0);
+  const baselineUsPerS = i.baseline.pct * 1e4;
+  return {
+    version: 1,
+    startedAt: i.startedAt,
+    finishedAt: i.finishedAt,
+    machine: i.machine,
+    options,
+    target: i.target,
+    listeners: {
+      requested: o.listeners,
+      attempted: m.attempts,
+      joined: m.joined,
+      peakConnected: m.peakConnected,
+      gotAudio: m.gotAudio,
+      noAudio: m.attempts - m.gotAudio,
+      failedJoins: m.failedJoins,
+      dropped: m.dropped,
+      failures: Object.fromEntries(m.failures),
+      joinSpanMs: i.joiner.lastAt - i.joiner.firstAt,
+    },
+    joinMs: m.joinMs.summary(),
+    timeToFirstAudioMs: m.firstAudioMs.summary(),
+    delayMs: m.delayMs.summary(),
+    steadyDelayMs: m.steadyDelayMs.summary(),
+    stalls: {
+      count: m.stalls,
+      listenersStalledAtEnd: s.stalledNow,
+      durationMs: m.stallMsHist.summary(),
+      thresholdMs: m.stallMs,
+    },
+    seqGaps: { count: m.seqGaps, framesMissing: m.framesMissing, rewinds: m.seqRewinds },
+    audio: {
+      frames: m.frames,
+      bytes: m.bytes,
+      bytesPerListenerSecond: listenerS > 0 ? round(m.bytes / Math.max(1, sumListenerSeconds(i))) : 0,
+    },
+    steadyWindow: {
+      fromS: round(Math.max(0, s.steadyFromS)),
+      toS: round(Math.max(0, s.steadyToS)),
+      listenerSeconds: round(listenerS),
+    },
+    cpu: {
+      client: {
+        usPerListenerSecond: listenerS > 0 ? round(s.steadyClientUs / listenerS) : 0,
+        avgPct: round(selfCpuUs() / 1e4 / elapsedS),
+        rssBytes: process.memoryUsage.rss(),
+      },
+      server: serverMeasured
+        ? {
+            usPerListenerSecond: listenerS > 0 ? round(s.steadyServerUs / listenerS, 2) : 0,
+            netUsPerListenerSecond:
+              listenerS > 0 ? round((s.steadyServerUs - baselineUsPerS * steadyS) / listenerS, 2) : 0,
+            baselinePct: round(i.baseline.pct),
+            avgPct: round(serverPcts.reduce((a, b) => a + b, 0) / Math.max(1, serverPcts.length)),
+            rssBaselineBytes: i.baseline.rss,
+            rssPeakBytes: s.serverPeakRss,
+            rssPerListenerBytes:
+              m.peakConnected > 0 ? Math.round((s.serverPeakRss - i.baseline.rss) / m.peakConnected) : 0,
+          }
+        : null,
+    },
+    speakers: i.speakers,
+    series,
+  };
+}
+
+/** listener-seconds over the whole run, from the once-a-second series */
+function sumListenerSeconds(i: ReportInput): number {
+  let total = 0;
+  let lastT = 0;
+  for (const p of i.sampler.series) {
+    total += p.listeners * (p.t - lastT);
+    lastT = p.t;
+  }
+  return total;
+}
