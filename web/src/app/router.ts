@@ -42,6 +42,7 @@ export class Router {
     this.cleanup?.();
     this.cleanup = null;
     this.root.replaceChildren();
+    document.title = 'Rostra';
     for (const route of this.routes) {
       const m = route.pattern.exec(path);
       if (!m) continue;
