@@ -19,7 +19,8 @@ export async function publishTone(
   base: string,
   spaceId: string,
   token: string,
-  opts: { hz?: number; amplitude?: number } = {},
+  /** hz (or its alias freq): tone frequency, default 440; amplitude: peak, default 8000 */
+  opts: { hz?: number; freq?: number; amplitude?: number } = {},
 ): Promise<WeriftSpeaker> {
   const pc = new RTCPeerConnection({
     codecs: {
@@ -51,7 +52,7 @@ export async function publishTone(
 
   const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
   // one second of tone, looped (440 Hz fits 440 whole periods in a second: no click)
-  const tone = sine(opts.hz ?? 440, opts.amplitude ?? 8000, 1);
+  const tone = sine(opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000, 1);
   let seq = 1000;
   let n = 0;
   const timer = setInterval(() => {
