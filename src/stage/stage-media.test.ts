@@ -43,16 +43,20 @@ async function client(media: StageMedia, user: UserId, freq: number) {
     return t;
   });
   await pc.setLocalDescription(await pc.createOffer());
-  while (pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; pc.iceGatheringState !== 'complete' && i < 250; i++) await sleep(20);
   const { sessionId, answerSdp } = await media.createSession({
     spaceId: space,
     userId: user,
     offerSdp: pc.localDescription?.sdp ?? '',
   });
   // subscribe before applying the answer so a fast connection cannot be missed
-  const connected = new Promise<void>((resolve) =>
-    pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()),
-  );
+  const connected = new Promise<void>((resolve, reject) => {
+    pc.connectionStateChange.subscribe((s) => {
+      if (s === 'connected') resolve();
+      if (s === 'failed') reject(new Error('client connection failed'));
+    });
+    setTimeout(() => reject(new Error('client did not connect within 15 s')), 15_000).unref();
+  });
   await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
   await connected;
   const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
