@@ -2,7 +2,7 @@
  * The web app against a real Rostra server in real Chromium (fake mic): a host opens a Space,
  * checks the mic (MUTED by default), goes live and unmutes; a listener plays the mix, reacts
  * and requests to speak; the host approves and the new speaker arrives MUTED; a bad invite
- * shows a readable error; the host ends the Space and both screens say so.
+ * shows a readable error; the host ends the Space, both screens say so, and the replay is offered.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -128,5 +128,22 @@ void describe('a Space in the web app, end to end', { timeout: 120_000 }, () => 
     await listener.waitForSelector('[data-testid=ended]', { timeout: 10_000 });
     assert.match((await listener.textContent('[data-testid=ended] h1')) ?? '', /ended/);
     assert.deepEqual(pageErrors, []);
+  });
+
+  void test('the ended screen offers the replay of a recorded Space (Ogg/Opus served to the page)', async () => {
+    const src = await host.getAttribute('[data-testid=replay-audio]', 'src');
+    assert.ok(src);
+    // the recording may take a moment to close after the end
+    let reply: [number, string, number] = [0, '', 0];
+    for (let i = 0; i < 10 && reply[0] !== 200; i++) {
+      if (i > 0) await host.waitForTimeout(500);
+      reply = await host.evaluate<[number, string, number], string>(async (url) => {
+        const r = await fetch(url);
+        return [r.status, r.headers.get('content-type') ?? '', (await r.arrayBuffer()).byteLength];
+      }, src);
+    }
+    assert.equal(reply[0], 200);
+    assert.match(reply[1], /audio\/ogg/);
+    assert.ok(reply[2] > 1000, `replay bytes: ${reply[2]}`);
   });
 });
