@@ -14,7 +14,7 @@ import { installWebSockets } from '../control/ws/upgrade.js';
 import { DEFAULT_CONTROL_LIMITS, type ControlDeps } from '../control/ports.js';
 import { createAccountService, createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import type { Config } from './config.js';
-import { LocalSpaceHub } from './space-hub.js';
+import { ClusterSpaceHub, createHub, isClusterConfig, openClusterAdapters } from '../cluster/index.js';
 import { createMetrics } from './metrics.js';
 import { createStagePlane } from './stage-adapter.js';
 import { createHlsOggTiers } from './tiers/hls-ogg.js';
@@ -37,7 +37,8 @@ const packageRoot = fileURLToPath(
 export async function startRostra(config: Config): Promise<RunningRostra> {
   const log = pino({ level: config.logLevel, base: { app: 'rostra' } }) as unknown as Logger;
   mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
+  const cluster = isClusterConfig(config) ? await openClusterAdapters(config, log) : null;
+  const store = cluster?.store ?? new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
   const secret = await loadTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir });
   const tokens = createTokenService({ secret, ttlS: config.tokenTtlS });
   const accounts = createAccountService(store);
@@ -45,7 +46,7 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
   const media = createHlsOggTiers({ secret, log: log.child({ tier: 'http-media' }) });
   // repairs recordings a crash left unfinished, before anything is served
   const recorder = createRecorderTier({ dataDir: config.dataDir, log: log.child({ tier: 'recorder' }) });
-  const hub = new LocalSpaceHub({
+  const hub = createHub(cluster, config, {
     store,
     clock: systemClock,
     log,
@@ -80,6 +81,7 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (hub instanceof ClusterSpaceHub) await hub.start(config.publicUrl || url);
   log.info({ url, dataDir: config.dataDir }, 'rostra listening');
 
   let closing: Promise<void> | null = null;
@@ -90,11 +92,13 @@ export async function startRostra(config: Config): Promise<RunningRostra> {
     log,
     close() {
       closing ??= (async () => {
+        if (hub instanceof ClusterSpaceHub) await hub.drain({ spreadMs: config.drainMs });
         sockets.close();
-        hub.close();
+        await hub.close();
         await app.close();
         await stage.close();
         await store.close();
+        await cluster?.close();
         log.info({}, 'rostra stopped');
       })();
       return closing;
