@@ -83,13 +83,14 @@ export default tseslint.config(
   },
   {
     files: ['web/src/**/*.ts'],
+    // web's own folders (web/src/app, web/src/stage) share names with server layers: match src/<layer>
     rules: restrict([
-      '**/core/**',
-      '**/stage/**',
-      '**/audience/**',
-      '**/control/**',
-      '**/adapters/**',
-      '**/app/**',
+      '**/src/core/**',
+      '**/src/stage/**',
+      '**/src/audience/**',
+      '**/src/control/**',
+      '**/src/adapters/**',
+      '**/src/app/**',
       'node:*',
     ]),
   },

@@ -6,9 +6,6 @@
  */
 import type { SpaceId } from '../../../../src/protocol/ids.js';
 import type { StageServerMessage } from '../../../../src/protocol/stage.js';
-// web/src/stage is the browser's own WHIP client, not the server's src/stage layer that the
-// lint pattern '**/stage/**' is meant to keep out of the web bundle
-// eslint-disable-next-line no-restricted-imports
 import { StagePublisher } from '../../stage/whip-client.js';
 import { socketUrl } from '../api.js';
 import { closeReason, readableError } from '../errors.js';
