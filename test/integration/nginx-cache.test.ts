@@ -12,7 +12,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
+import { chromium } from 'playwright-core';
+import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -26,6 +30,7 @@ let stage: TestSocket;
 let hlsPath = '';
 let oggPath = '';
 let spaceId = '';
+let speaker: WeriftSpeaker | null = null;
 
 /** origin requests below /hls/, counted as the origin's HTTP server receives them */
 let originHls = 0;
@@ -113,6 +118,8 @@ before(async () => {
   stage = await TestSocket.open(server.url, `/v1/spaces/${spaceId}/stage`, host.token);
   await stage.waitType('welcome');
   assert.equal((await stage.command({ type: 'go_live' })).type, 'ack');
+  speaker = await publishTone(server.url, spaceId, host.token, { hz: 440 });
+  assert.equal((await stage.command({ type: 'unmute' })).type, 'ack');
   const media = await api(server.url, 'GET', `/v1/spaces/${spaceId}/media`);
   hlsPath = media.body.hls;
   oggPath = media.body.ogg;
@@ -121,6 +128,7 @@ before(async () => {
 
 after(async () => {
   unsubscribe('http.server.request.start', onRequest);
+  await speaker?.close();
   stage?.close();
   if (nginx && nginx.exitCode === null) {
     const exited = new Promise((r) => nginx!.once('exit', r));
@@ -248,4 +256,85 @@ test('origin requests stay flat while LL-HLS listeners through nginx grow 4x', a
   assert.ok(originGrowth < 1.5, `origin requests grew x${originGrowth.toFixed(2)}`);
   // one part + one blocking playlist per 400 ms part, and a few stragglers
   assert.ok(large.originPerS < 15, `origin req/s at 200 listeners: ${large.originPerS}`);
+});
+
+const PAGE = (src: string): string => `<!doctype html><meta charset="utf-8"><audio id="a"></audio>
+<script src="/hls.min.js"></script>
+<script>
+  const audio = document.getElementById('a');
+  const ctx = new AudioContext();
+  const analyser = ctx.createAnalyser();
+  analyser.fftSize = 8192;
+  ctx.createMediaElementSource(audio).connect(analyser);
+  analyser.connect(ctx.destination);
+  const hls = new Hls({ lowLatencyMode: true });
+  window.errors = [];
+  hls.on(Hls.Events.ERROR, (_e, d) => window.errors.push(d.details + (d.fatal ? ' (fatal)' : '')));
+  hls.loadSource(${JSON.stringify(src)});
+  hls.attachMedia(audio);
+  hls.on(Hls.Events.MANIFEST_PARSED, () => audio.play().catch((e) => window.errors.push(String(e))));
+  window.probe = () => {
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    let peak = 0;
+    for (let i = 1; i < bins.length; i++) if (bins[i] > bins[peak]) peak = i;
+    const playing = hls.playingDate ? hls.playingDate.getTime() : null;
+    return { currentTime: audio.currentTime, peakHz: (peak * ctx.sampleRate) / analyser.fftSize,
+      latency: hls.latency, behindMixer: playing === null ? null : (Date.now() - playing) / 1000,
+      errors: window.errors };
+  };
+</script>`;
+
+test('hls.js in Chromium plays the Space through nginx and hears the speaker', async () => {
+  type Probe = {
+    currentTime: number;
+    peakHz: number;
+    latency: number;
+    behindMixer: number | null;
+    errors: string[];
+  };
+  const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
+  const html = PAGE(edge + hlsPath);
+  const pages = createServer((req, res) => {
+    if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    if (req.url === '/hls.min.js')
+      return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${(pages.address() as AddressInfo).port}/`);
+    let probe: Probe | undefined;
+    let startedAt: number | undefined;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      probe = await tab.evaluate(() => (globalThis as unknown as { probe: () => Probe }).probe());
+      if (startedAt === undefined && probe.currentTime > 0) startedAt = probe.currentTime;
+      if (startedAt !== undefined && probe.currentTime - startedAt > 4 && Math.abs(probe.peakHz - 440) < 12)
+        break;
+    }
+    assert.ok(probe && startedAt !== undefined, `playback started (errors: ${probe?.errors.join(', ')})`);
+    assert.ok(probe.currentTime - startedAt > 4, `played ${probe.currentTime - startedAt} s`);
+    assert.ok(Math.abs(probe.peakHz - 440) < 12, `spectral peak at ${probe.peakHz} Hz`);
+    console.log(
+      `hls.js through nginx: latency ${probe.latency.toFixed(2)} s behind the live edge, ` +
+        `${probe.behindMixer?.toFixed(2)} s behind the mixer, errors [${probe.errors.join(', ')}]`,
+    );
+    assert.ok(probe.latency < 3.5, `live latency ${probe.latency} s`);
+  } finally {
+    await browser.close();
+    await new Promise<void>((r) => pages.close(() => r()));
+  }
 });
