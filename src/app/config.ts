@@ -28,6 +28,28 @@ export const configSchema = z.object({
   hostGraceMs: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** frames (20 ms each) per WebSocket audio batch */
   batchFrames: z.coerce.number().int().min(1).max(25).default(3),
+  /** cluster mode (with databaseUrl): redis://host:port/db for the bus and leases; empty = embedded */
+  redisUrl: z.string().default(''),
+  /** cluster mode (with redisUrl): postgres://user@host:port/db for the store; empty = SQLite */
+  databaseUrl: z.string().default(''),
+  /** cluster: PostgreSQL schema of this deployment (created if missing) */
+  pgSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('public'),
+  /** cluster: prefix of every Redis key and channel of this deployment */
+  redisPrefix: z.string().min(1).default('rostra:'),
+  /** cluster: this node's id (unique per node); empty = random at start */
+  nodeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{0,64}$/)
+    .default(''),
+  /** cluster: base URL other nodes and clients reach this node at; empty = http://host:port */
+  publicUrl: z.string().default(''),
+  /** cluster: ms a Space's home lease lives without renewal (renewed every third of it) */
+  homeLeaseMs: z.coerce.number().int().min(300).max(60_000).default(3_000),
+  /** cluster: ms over which a draining node moves its listeners away (SIGTERM) */
+  drainMs: z.coerce.number().int().min(0).max(120_000).default(2_000),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -41,6 +63,14 @@ const ENV: Record<keyof Config, string> = {
   webRoot: 'ROSTRA_WEB_ROOT',
   hostGraceMs: 'ROSTRA_HOST_GRACE_MS',
   batchFrames: 'ROSTRA_BATCH_FRAMES',
+  redisUrl: 'REDIS_URL',
+  databaseUrl: 'DATABASE_URL',
+  pgSchema: 'ROSTRA_PG_SCHEMA',
+  redisPrefix: 'ROSTRA_REDIS_PREFIX',
+  nodeId: 'ROSTRA_NODE_ID',
+  publicUrl: 'ROSTRA_PUBLIC_URL',
+  homeLeaseMs: 'ROSTRA_HOME_LEASE_MS',
+  drainMs: 'ROSTRA_DRAIN_MS',
 };
 
 /** Flag names are the keys in kebab-case: --data-dir, --host-grace-ms, … */

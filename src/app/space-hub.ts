@@ -103,6 +103,16 @@ export class LocalSpaceHub implements SpaceHub {
     return sum;
   }
 
+  /**
+   * Lets go of a loaded Space without ending it: stops its mixer and stage sessions, closes its
+   * sinks and forgets the room (cluster mode: this node is no longer the Space's home).
+   */
+  async release(spaceId: SpaceId): Promise<void> {
+    const runtime = this.#runtimes.get(spaceId);
+    if (runtime) runtime.close(1012, 'home_moved');
+    await this.#registry.drop(spaceId);
+  }
+
   close(): void {
     for (const r of [...this.#runtimes.values()]) r.close(1001, 'server_shutting_down');
     this.#registry.close();
