@@ -16,8 +16,8 @@ export class StageRoster {
 
   constructor(host: { userId: UserId; handle: string }) {
     this.#hostId = host.userId;
-    // the host opened the Space to talk: starts unmuted; everyone else joins muted
-    this.#members.set(host.userId, { ...host, role: 'host', muted: false, connected: false });
+    // no hot mics: everyone, the host included, starts muted and unmutes themself
+    this.#members.set(host.userId, { ...host, role: 'host', muted: true, connected: false });
   }
 
   get hostId(): UserId {
