@@ -14,7 +14,13 @@ import { installWebSockets } from '../control/ws/upgrade.js';
 import { DEFAULT_CONTROL_LIMITS, type ControlDeps } from '../control/ports.js';
 import { createAccountService, createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import type { Config } from './config.js';
-import { ClusterSpaceHub, createHub, isClusterConfig, openClusterAdapters } from '../cluster/index.js';
+import {
+  ClusterSpaceHub,
+  createHub,
+  isClusterConfig,
+  openClusterAdapters,
+  type ClusterAdapters,
+} from '../cluster/index.js';
 import { createMetrics } from './metrics.js';
 import { createStagePlane } from './stage-adapter.js';
 import { createHlsOggTiers } from './tiers/hls-ogg.js';
@@ -34,10 +40,14 @@ const packageRoot = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? '../../' : '../../../', import.meta.url),
 );
 
-export async function startRostra(config: Config): Promise<RunningRostra> {
+/** `inject.cluster`: ready-made cluster adapters (one-process cluster tests over bus-memory) */
+export async function startRostra(
+  config: Config,
+  inject: { cluster?: ClusterAdapters } = {},
+): Promise<RunningRostra> {
   const log = pino({ level: config.logLevel, base: { app: 'rostra' } }) as unknown as Logger;
   mkdirSync(config.dataDir, { recursive: true });
-  const cluster = isClusterConfig(config) ? await openClusterAdapters(config, log) : null;
+  const cluster = inject.cluster ?? (isClusterConfig(config) ? await openClusterAdapters(config, log) : null);
   const store = cluster?.store ?? new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
   const secret = await loadTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir });
   const tokens = createTokenService({ secret, ttlS: config.tokenTtlS });
