@@ -1,0 +1,156 @@
+/**
+ * A cluster in one process for tests: N real Rostra servers (HTTP, sockets, stage, mixer) on
+ * loopback sharing one MemoryBroker (with fault injection), one MemoryLeaseTable and one SQLite
+ * store. `cut(i)` makes node i unreachable (bus partitioned, every lease call rejects), the
+ * in-process stand-in for a dead or isolated node.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeId, SpaceId } from '../../protocol/ids.js';
+import type { Leases } from '../../core/ports/leases.js';
+import type { Store } from '../../core/ports/store.js';
+import { MemoryBroker, type FaultOptions } from '../../adapters/bus-memory/index.js';
+import { MemoryLeases, MemoryLeaseTable } from '../../adapters/leases-memory/index.js';
+import { SqliteStore } from '../../adapters/store-sqlite/index.js';
+import { loadConfig, type Config } from '../../app/config.js';
+import { startRostra, type RunningRostra } from '../../app/server.js';
+import { homeLeaseKey, parseHolder } from '../topics.js';
+
+export interface MemNode {
+  id: NodeId;
+  url: string;
+  rostra: RunningRostra;
+  leases: CuttableLeases;
+}
+
+export interface MemCluster {
+  broker: MemoryBroker;
+  table: MemoryLeaseTable;
+  nodes: MemNode[];
+  /** the node id holding the Space's home lease, or null */
+  homeOf(spaceId: string): NodeId | null;
+  /** makes node i unreachable: partitioned off the bus, its lease calls reject */
+  cut(i: number): void;
+  heal(i: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startMemoryCluster(
+  count: number,
+  opts: { faults?: FaultOptions; seed?: number; config?: Partial<Config> } = {},
+): Promise<MemCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'rostra-cluster-'));
+  const broker = new MemoryBroker({ seed: opts.seed ?? 7, faults: opts.faults });
+  const table = new MemoryLeaseTable();
+  const shared = new SqliteStore({ path: join(dir, 'shared.db') });
+  const nodes: MemNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `node${i}` as NodeId;
+    const bus = broker.connect(id);
+    const leases = new CuttableLeases(new MemoryLeases(table));
+    const config: Config = {
+      ...loadConfig({}, {}),
+      port: 0,
+      dataDir: join(dir, id),
+      logLevel: 'silent',
+      tokenSecret: 'one-secret-shared-by-every-node-of-the-test',
+      homeLeaseMs: 1_500,
+      drainMs: 500,
+      ...opts.config,
+    };
+    const rostra = await startRostra(config, {
+      cluster: {
+        nodeId: id,
+        store: unclosable(shared),
+        bus,
+        leases,
+        async close() {
+          await bus.close();
+          await leases.close();
+        },
+      },
+    });
+    nodes.push({ id, url: rostra.url, rostra, leases });
+  }
+  return {
+    broker,
+    table,
+    nodes,
+    homeOf(spaceId) {
+      const lease = table.lease(homeLeaseKey(spaceId as SpaceId));
+      return lease ? parseHolder(lease.holder).node : null;
+    },
+    cut(i) {
+      const n = nodes[i];
+      if (!n) return;
+      broker.partition(n.id);
+      n.leases.cut = true;
+    },
+    heal(i) {
+      const n = nodes[i];
+      if (!n) return;
+      broker.heal(n.id);
+      n.leases.cut = false;
+    },
+    async stop() {
+      for (const n of nodes) {
+        broker.heal(n.id);
+        n.leases.cut = false;
+      }
+      await Promise.all(nodes.map((n) => n.rostra.close()));
+      await shared.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** a store whose close() does nothing (the nodes share it; the cluster closes it once) */
+function unclosable(store: Store): Store {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'close') return () => Promise.resolve();
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Leases that can be made unreachable (every call rejects while `cut`). */
+export class CuttableLeases implements Leases {
+  cut = false;
+  constructor(private readonly inner: Leases) {}
+  #check(): void {
+    if (this.cut) throw new Error('leases unreachable (cut by the test)');
+  }
+  acquire(key: string, holder: string, ttlMs: number) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.acquire(key, holder, ttlMs)));
+  }
+  renew(key: string, holder: string, token: number, ttlMs: number) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.renew(key, holder, token, ttlMs)));
+  }
+  release(key: string, holder: string, token: number) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.release(key, holder, token)));
+  }
+  holder(key: string) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.holder(key)));
+  }
+  incrBy(key: string, n: number, ttlMs?: number) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.incrBy(key, n, ttlMs)));
+  }
+  get(key: string) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.get(key)));
+  }
+  setPart(key: string, part: string, value: number, ttlMs: number) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.setPart(key, part, value, ttlMs)));
+  }
+  removePart(key: string, part: string) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.removePart(key, part)));
+  }
+  sum(key: string) {
+    return Promise.resolve().then(() => (this.#check(), this.inner.sum(key)));
+  }
+  close() {
+    return this.inner.close();
+  }
+}
