@@ -4,6 +4,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadTokenSecret } from '../../src/control/auth/index.js';
+import { MediaTokens } from '../../src/control/media-tokens.js';
+import { asSpaceId } from '../../src/protocol/ids.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -78,6 +81,18 @@ test('bad, forged and other-Space media tokens are refused with stable codes and
     [`/v1/spaces/${two.space.id}/listen.opus?media=${token}`, 403, 'media_token_invalid'],
     [`/v1/spaces/${one.space.id}/listen.opus`, 403, 'media_token_invalid'],
   ];
+  // a token another node (same secret) issued 3 h ago is correctly signed but expired
+  const secret = await loadTokenSecret({ dataDir: server.dataDir });
+  const old = new MediaTokens({ secret, now: () => Date.now() - 3 * 3600_000 }).issue(
+    asSpaceId(one.space.id),
+  );
+  cases.push([`/v1/spaces/${one.space.id}/hls/${old.token}/playlist.m3u8`, 401, 'media_token_expired']);
+  cases.push([`/v1/spaces/${one.space.id}/listen.opus?media=${old.token}`, 401, 'media_token_expired']);
+  // and one it issued now is accepted here: verification needs no shared state but the secret
+  const fresh = new MediaTokens({ secret }).issue(asSpaceId(one.space.id));
+  const init = await get(`/v1/spaces/${one.space.id}/hls/${fresh.token}/init.mp4`);
+  assert.equal(init.status, 200);
+  await init.arrayBuffer();
   for (const [path, status, code] of cases) {
     const res = await get(path);
     const body = (await res.json()) as { error: { code: string } };
@@ -152,6 +167,10 @@ test('LL-HLS through the server: cache headers, blocking reload, parts, CORS, no
 test('Ogg/Opus over HTTP: header pages first, pages while live, the response ends with the Space', async () => {
   const { space, stage } = await liveSpace({ allowAnonymous: true });
   const { ogg } = (await api(server.url, 'GET', `/v1/spaces/${space.id}/media`)).body as { ogg: string };
+  const head = await get(ogg, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-type'), 'audio/ogg');
+  assert.equal(await head.text(), '');
   const res = await get(ogg);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'audio/ogg');
