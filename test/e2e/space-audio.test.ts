@@ -118,10 +118,10 @@ before(async () => {
     launch(wavs.b),
     launch(),
   ]);
-  host = await page(hostBrowser!);
-  speakerA = await page(aBrowser!, tapMicrophone);
-  speakerB = await page(bBrowser!);
-  listeners = await Promise.all([0, 1, 2].map(() => page(listenerBrowser!, tapDecoder)));
+  host = await page(hostBrowser);
+  speakerA = await page(aBrowser, tapMicrophone);
+  speakerB = await page(bBrowser);
+  listeners = await Promise.all([0, 1, 2].map(() => page(listenerBrowser, tapDecoder)));
 });
 
 after(async () => {
