@@ -11,9 +11,11 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeAudioBatch } from '../../src/protocol/audience.js';
 import { runFfmpeg, toneRatio } from '../../src/audience/ogg/testkit.js';
 import { api, signUp, startTestServer, TestSocket } from '../helpers/server.js';
 import { publishTone } from '../helpers/werift-speaker.js';
+import { scanLog } from '../../src/recording/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,8 +80,11 @@ void test(
       const id = created.body.space.id as string;
       const stage = await TestSocket.open(url, `/v1/spaces/${id}/stage`, host.token);
       await stage.waitType('welcome');
+      // a listener counts the frames the live audience got before the crash
+      const listener = await TestSocket.open(url, `/v1/spaces/${id}/listen`);
+      await listener.waitType('welcome');
       assert.equal((await stage.command({ type: 'go_live' })).type, 'ack');
-      const liveAt = Date.now();
+      assert.equal((await stage.command({ type: 'unmute' })).type, 'ack'); // the host starts muted
       const speaker = await publishTone(url, id, host.token);
       cleanups.push(() => speaker.close());
       await sleep(3000);
@@ -89,6 +94,8 @@ void test(
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;
+      const heard = listener.binary.flatMap((b) => decodeAudioBatch(new Uint8Array(b)) ?? []);
+      listener.close();
       stage.close();
       await speaker.close();
 
@@ -106,9 +113,17 @@ void test(
       const t1 = (await api(server.url, 'GET', `/v1/spaces/${id}/replay/timeline`)).body;
       assert.equal(t1.repaired, true);
       assert.equal(t1.status, 'interrupted');
-      const upMs = killedAt - liveAt;
-      // lost at most the unwritten queue (200 ms) plus the mixer's start after go_live
-      assert.ok(t1.durationMs <= upMs + 100 && t1.durationMs >= upMs - 700, `${t1.durationMs} ms of ${upMs}`);
+      // what the crash lost: at most the unwritten queue (200 ms of frames) plus the frames in
+      // flight to the listener; every frame the listener heard before that is in the log
+      const logged = scanLog(readFileSync(join(dir, 'audio.rlog'))).frames;
+      const lastLogged = logged.at(-1)!.seq;
+      const lastHeard = heard.at(-1)!.seq;
+      assert.ok(heard.length > 150, `heard ${heard.length} frames`);
+      assert.ok(lastHeard - lastLogged <= 15, `lost ${lastHeard - lastLogged} frames`);
+      const loggedSeqs = new Set(logged.map((f) => f.seq));
+      assert.ok(heard.filter((f) => f.seq <= lastLogged).every((f) => loggedSeqs.has(f.seq)));
+      const spanMs = (lastLogged - logged[0]!.seq + 1) * 20;
+      assert.equal(t1.durationMs, spanMs);
       const first = await decode(`${server.url}/v1/spaces/${id}/replay/playlist.m3u8`);
       assert.equal(first.code, 0, first.stderr);
       assert.ok(Math.abs(first.stdout.length / 96 - t1.durationMs) <= 40);
@@ -120,6 +135,7 @@ void test(
       const back = await TestSocket.open(server.url, `/v1/spaces/${id}/stage`, host.token);
       cleanups.push(() => back.close());
       await back.waitType('welcome');
+      assert.equal((await back.command({ type: 'unmute' })).type, 'ack');
       const resumedAt = Date.now();
       const again = await publishTone(server.url, id, host.token);
       cleanups.push(() => again.close());
