@@ -12,7 +12,7 @@ import { decode, encodeJson, type CallBody } from './codec.js';
 import { topics } from './topics.js';
 
 /** ms a caller waits for the home's reply */
-export const CALL_TIMEOUT_MS = 4_000;
+export const CALL_TIMEOUT_MS = 2_500;
 
 export class CallClient {
   #next = 1;

@@ -33,6 +33,8 @@ import type { NodeContext } from './node-context.js';
 
 /** ms between two heartbeats of a home */
 export const HEARTBEAT_MS = 1_000;
+/** ms without a word from the home after which commands fail fast (the client retries) */
+const HOME_SILENT_MS = 2 * HEARTBEAT_MS + 500;
 /** ms between two `levels` bulletins */
 const LEVELS_INTERVAL_MS = 200;
 /** ms a presence change waits so a burst of joins makes one report */
@@ -56,6 +58,9 @@ export class SpaceNode implements RoomHandle {
   #subs: Subscription[] = [];
   #cmdSub: Subscription | null = null;
   #audioBatch: AudioFrame[] = [];
+  /** fencing token and seq of the last frame fed to the group from the bus (-1: none yet) */
+  #audioToken = 0;
+  #lastSeq = -1;
   #lastLevelsAt = 0;
   #presenceSeq = 0;
   #presenceTimer: NodeJS.Timeout | null = null;
@@ -482,9 +487,20 @@ export class SpaceNode implements RoomHandle {
     if (this.#role !== 'edge' || this.#closed) return;
     const d = decode(data);
     if (d?.kind !== 'audio' || d.token < this.#token) return;
+    if (d.token > this.#token) this.#sendPresence(); // a new home: tell it who is here right away
+    if (d.token !== this.#audioToken) this.#lastSeq = -1;
     this.#token = d.token;
+    this.#audioToken = d.token;
     this.#lastHeard = this.ctx.clock.now();
-    for (const f of d.frames) this.group.frame(f);
+    for (const f of d.frames) {
+      // a duplicated or overtaken batch: never play a frame twice or out of order
+      if (this.#lastSeq >= 0) {
+        const ahead = (f.seq - this.#lastSeq) >>> 0;
+        if (ahead === 0 || ahead >= 0x8000_0000) continue;
+      }
+      this.#lastSeq = f.seq;
+      this.group.frame(f);
+    }
   }
 
   #onCommand(data: Uint8Array): void {
@@ -517,6 +533,11 @@ export class SpaceNode implements RoomHandle {
   async #run(actor: Actor, body: CallBody): Promise<unknown> {
     if (this.#role === 'home' && this.#room && !this.#room.closed) return this.#exec(actor, body);
     if (this.#role === 'ended') throw new RostraError('space_ended');
+    if (this.ctx.clock.now() - this.#lastHeard > HOME_SILENT_MS)
+      throw new RostraError(
+        'server_busy',
+        "the Space's home is not answering; another node takes over shortly",
+      );
     return this.ctx.calls.call(this.id, actor, body);
   }
 
