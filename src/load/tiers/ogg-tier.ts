@@ -19,6 +19,8 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_HEAD = 8192;
 /** Ogg page flag: last page of the stream */
 const EOS = 4;
+/** one receive buffer for every listener socket (reads are handled synchronously) */
+const SHARED_READ = Buffer.allocUnsafe(64 * 1024);
 
 /** shared by all Ogg listeners of a run: the smallest (arrival - media time) seen, ms */
 class OggClock {
@@ -41,12 +43,22 @@ class OggListener implements TierListener {
     port: number,
     request: string,
   ) {
-    const socket = connect({ host, port, noDelay: true });
+    const socket = connect({
+      host,
+      port,
+      noDelay: true,
+      onread: { buffer: SHARED_READ, callback: (n) => this.#read(n) },
+    });
     this.#socket = socket;
     socket.once('connect', () => socket.write(request));
-    socket.on('data', (chunk: Buffer) => this.#data(chunk));
     socket.on('error', (e: NodeJS.ErrnoException) => this.#end(e.code ?? 'socket_error'));
     socket.once('close', () => this.#end(this.#reason || 'socket_closed'));
+  }
+
+  /** net onread callback: `n` bytes arrived in SHARED_READ; true keeps the socket reading */
+  #read(n: number): boolean {
+    this.#data(SHARED_READ.subarray(0, n));
+    return true;
   }
 
   #data(chunk: Buffer): void {

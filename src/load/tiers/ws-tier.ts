@@ -19,6 +19,11 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 /** largest HTTP response head we accept, bytes */
 const MAX_HEAD = 8192;
 const TYPE_RE = /^\{"type":"([a-z_]+)"/;
+/**
+ * One receive buffer for every listener socket (net `onread`): reads are handled
+ * synchronously, so sharing it is safe, and no Buffer is allocated per read.
+ */
+const SHARED_READ = Buffer.allocUnsafe(64 * 1024);
 
 export function wsListenPath(target: TierTarget): string {
   const q = target.token ? `?token=${encodeURIComponent(target.token)}` : '';
@@ -41,12 +46,22 @@ class WsListener implements TierListener, FrameSink {
     port: number,
     request: string,
   ) {
-    const socket = connect({ host, port, noDelay: true });
+    const socket = connect({
+      host,
+      port,
+      noDelay: true,
+      onread: { buffer: SHARED_READ, callback: (n) => this.#read(n) },
+    });
     this.#socket = socket;
     socket.once('connect', () => socket.write(request));
-    socket.on('data', (chunk: Buffer) => this.#data(chunk));
     socket.on('error', (e: NodeJS.ErrnoException) => this.#end(e.code ?? 'socket_error'));
     socket.once('close', () => this.#end(this.#error || 'socket_closed'));
+  }
+
+  /** net onread callback: `n` bytes arrived in SHARED_READ; true keeps the socket reading */
+  #read(n: number): boolean {
+    this.#data(SHARED_READ.subarray(0, n));
+    return true;
   }
 
   #data(chunk: Buffer): void {
