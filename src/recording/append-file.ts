@@ -7,10 +7,13 @@
  * loses what was written but not yet synced (< syncMs + flushMs). Nothing already synced is
  * lost, and a torn tail is detected and cut by repair (format.ts, repair.ts).
  *
+ * A failed write (disk full) drops that batch, cuts the file back to its last whole batch and
+ * reports the error; later batches are written normally.
+ *
  * Lifecycle: open -> append()* -> finish() (write, fdatasync, close; idempotent). append()
  * after finish() throws.
  */
-import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
 export interface AppendFileOptions {
   /** ms between writes of the queue; default 200 */
@@ -35,6 +38,8 @@ export class AppendFile {
   #finished = false;
   /** bytes handed to write(2) so far */
   written = 0;
+  /** file size after the last complete write: a failed write is cut back to it */
+  #size: number;
 
   constructor(
     readonly path: string,
@@ -44,6 +49,7 @@ export class AppendFile {
     this.#syncEvery = Math.max(1, Math.round((opts.syncMs ?? 1000) / flushMs));
     this.#onError = opts.onError ?? (() => {});
     this.#fd = openSync(path, 'a');
+    this.#size = fstatSync(this.#fd).size;
     this.#timer = setInterval(() => this.#tick(), flushMs);
     this.#timer.unref();
   }
@@ -70,7 +76,19 @@ export class AppendFile {
     this.#queue = [];
     this.#queued = 0;
     let off = 0;
-    while (off < out.length) off += writeSync(this.#fd, out, off, out.length - off);
+    try {
+      while (off < out.length) off += writeSync(this.#fd, out, off, out.length - off);
+    } catch (err) {
+      // e.g. ENOSPC after a partial write: cut the partial batch so that later batches do
+      // not follow a torn record (the replay shows the lost batch as a gap)
+      try {
+        ftruncateSync(this.#fd, this.#size);
+      } catch {
+        // the file keeps a torn record; the scan stops there
+      }
+      throw err;
+    }
+    this.#size += out.length;
     this.written += out.length;
     this.#dirty = true;
   }
