@@ -10,6 +10,7 @@
  *   node --import tsx bench/ws-tier.ts 2000            # one size
  *   node --import tsx bench/ws-tier.ts --storm 15000   # join storm: N within 5 s
  *   node --import tsx bench/ws-tier.ts --duration 10 300  # a quick smoke run
+ *   node --import tsx bench/ws-tier.ts --tier ogg          # Rostra's Ogg tier (vs bench/icecast.ts)
  * Reports go to $TMPDIR/rostra-bench/ws-tier-<time>/<N>/ (report.json, chart.svg).
  */
 import { spawn } from 'node:child_process';
@@ -18,18 +19,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '../src/load/index.js';
+import { markdownTable, TABLE_HEAD, tableRow } from './table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const durationAt = args.indexOf('--duration');
 const fixedDuration = durationAt >= 0 ? Number(args.splice(durationAt, 2)[1]) : 0;
+const tierAt = args.indexOf('--tier');
+const tier = tierAt >= 0 ? (args.splice(tierAt, 2)[1] ?? 'websocket') : 'websocket';
 const storm = args[0] === '--storm';
 const sizes = (storm ? args.slice(1) : args).map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(...(storm ? [15_000] : [1_000, 5_000, 10_000]));
 const outRoot = join(tmpdir(), 'rostra-bench', `ws-tier-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
 function runOne(n: number): Promise<LoadReport> {
-  const out = join(outRoot, `${storm ? 'storm-' : ''}${n}`);
+  const out = join(outRoot, `${tier}-${storm ? 'storm-' : ''}${n}`);
   // steady: long enough for the joins (~1k/s on a loaded core) plus a 15 s+ steady window
   const duration = fixedDuration || (storm ? 20 : Math.round(20 + n / 500));
   const flags = [
@@ -48,6 +52,8 @@ function runOne(n: number): Promise<LoadReport> {
     '3',
     '--speakers',
     '1',
+    '--tier',
+    tier,
     '--out',
     out,
   ];
@@ -63,35 +69,5 @@ function runOne(n: number): Promise<LoadReport> {
 }
 
 const rows: string[][] = [];
-for (const n of sizes) {
-  const r = await runOne(n);
-  const s = r.cpu.server;
-  rows.push([
-    String(n),
-    `${r.listeners.joined}/${r.listeners.failedJoins}/${r.listeners.dropped}`,
-    String(r.listeners.gotAudio),
-    s ? s.usPerListenerSecond.toFixed(1) : '-',
-    s ? s.netUsPerListenerSecond.toFixed(1) : '-',
-    s ? `${s.avgPct}/${s.baselinePct}` : '-',
-    s ? (s.rssPerListenerBytes / 1024).toFixed(1) : '-',
-    `${r.stalls.count}/${r.seqGaps.framesMissing}`,
-    `${r.steadyDelayMs.p50}/${r.steadyDelayMs.p99}/${r.steadyDelayMs.max}`,
-    `${r.timeToFirstAudioMs.p50}/${r.timeToFirstAudioMs.p99}`,
-    String(r.cpu.client.usPerListenerSecond),
-  ]);
-}
-const head = [
-  'N',
-  'joined/failed/dropped',
-  'got audio',
-  'srv µs/lis·s',
-  'net µs/lis·s',
-  'srv cpu% avg/idle',
-  'RSS KiB/lis',
-  'stalls/frames lost',
-  'delay ms p50/p99/max',
-  'TTFA ms p50/p99',
-  'tool µs/lis·s',
-];
-const table = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-process.stdout.write(`\nreports: ${outRoot}\n\n${table}\n`);
+for (const n of sizes) rows.push(tableRow(n, await runOne(n)));
+process.stdout.write(`\nRostra ${tier} tier — reports: ${outRoot}\n\n${markdownTable(TABLE_HEAD, rows)}\n`);

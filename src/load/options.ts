@@ -15,6 +15,8 @@ export interface LoadOptions {
   spaceId: string;
   /** token of someone on stage of `spaceId`, for a speaker bot there */
   token: string;
+  /** Ogg tier only: listen to this ready Ogg stream (e.g. an Icecast mount), no Space set-up */
+  oggUrl: string;
   tier: TierName;
   listeners: number;
   mode: LoadMode;
@@ -58,6 +60,8 @@ target
   --server-pid PID      read this server process's CPU and RSS from /proc
   --space ID            use this live Space instead of creating one
   --token JWT           with --space: publish as this account (must be on stage)
+  --ogg-url URL         listen to this Ogg/Opus stream instead of a Space (e.g. an Icecast
+                        mount, for comparisons); implies --tier ogg and no speaker bots
 
 load
   --tier NAME           websocket (default), ogg or hls (when the node serves them)
@@ -118,7 +122,7 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
   const known = new Set(LOAD_HELP.match(/--[a-z-]+/g) ?? []);
   for (const f of Object.keys(flags))
     if (!known.has(f) && f !== '--help') throw new Error(`unknown flag ${f}`);
-  const tier = (flags['--tier'] ?? 'websocket') as TierName;
+  const tier = (flags['--tier'] ?? (flags['--ogg-url'] ? 'ogg' : 'websocket')) as TierName;
   if (!Object.values(TierName).includes(tier))
     throw new Error(`--tier must be one of ${Object.values(TierName).join(', ')}`);
   const mode = (flags['--mode'] ?? 'steady') as LoadMode;
@@ -143,15 +147,35 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
     throw new Error(
       `--url ${parsed.hostname} is not a loopback address; add --allow-remote for a host you operate`,
     );
+  const oggUrl = flags['--ogg-url'] ?? '';
+  if (oggUrl) {
+    let ogg: URL;
+    try {
+      ogg = new URL(oggUrl);
+    } catch {
+      throw new Error(`--ogg-url ${oggUrl} is not a URL`);
+    }
+    if (ogg.protocol !== 'http:') throw new Error('--ogg-url must be http://');
+    if (!allowRemote && !isLoopback(ogg.hostname))
+      throw new Error(
+        `--ogg-url ${ogg.hostname} is not a loopback address; add --allow-remote for a host you operate`,
+      );
+    if (flags['--tier'] && flags['--tier'] !== 'ogg') throw new Error('--ogg-url goes with --tier ogg');
+    if (flags['--speakers'] && flags['--speakers'] !== '0')
+      throw new Error('--ogg-url takes no speaker bots');
+  }
   const spaceId = flags['--space'] ?? '';
   const token = flags['--token'] ?? '';
-  const speakers = int(flags, '--speakers', spaceId && !token ? 0 : 1, 0, spaceId ? 1 : MAX_SPEAKERS);
+  const speakers = oggUrl
+    ? 0
+    : int(flags, '--speakers', spaceId && !token ? 0 : 1, 0, spaceId ? 1 : MAX_SPEAKERS);
   if (spaceId && speakers > 0 && !token)
     throw new Error('--speakers with --space needs --token of someone on stage');
   return {
     url: parsed.origin,
     spaceId,
     token,
+    oggUrl,
     tier,
     listeners,
     mode,

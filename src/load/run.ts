@@ -48,23 +48,32 @@ export async function runLoad(
       server = await spawnServer(o.serverCpus);
       print(`spawned server pid ${server.pid} at ${server.url}`);
     }
-    const base = server?.url ?? o.url;
+    const ogg = o.oggUrl ? new URL(o.oggUrl) : null;
+    const base = server?.url ?? ogg?.origin ?? o.url;
     const serverPid = server?.pid ?? (o.serverPid || null);
-    space = o.spaceId
-      ? {
-          spaceId: o.spaceId,
-          speakers: o.token ? [{ token: o.token, id: '' }] : [],
-          close: () => Promise.resolve(),
-        }
-      : await prepareSpace(base, o.speakers, 'rostra load');
+    space = ogg
+      ? { spaceId: '', speakers: [], close: () => Promise.resolve() }
+      : o.spaceId
+        ? {
+            spaceId: o.spaceId,
+            speakers: o.token ? [{ token: o.token, id: '' }] : [],
+            close: () => Promise.resolve(),
+          }
+        : await prepareSpace(base, o.speakers, 'rostra load');
     const clip = o.wav ? readWav48kMono(o.wav) : tone(440, 2);
     for (const account of space.speakers.slice(0, o.speakers)) {
       const bot = new SpeakerBot({ baseUrl: base, spaceId: space.spaceId, token: account.token, clip });
       bots.push(bot);
       await bot.start();
     }
-    print(`space ${space.spaceId} live with ${bots.length} speaker bot(s)`);
-    const target = { baseUrl: base, spaceId: space.spaceId };
+    print(
+      ogg ? `listening to ${o.oggUrl}` : `space ${space.spaceId} live with ${bots.length} speaker bot(s)`,
+    );
+    const target = {
+      baseUrl: base,
+      spaceId: space.spaceId,
+      ...(ogg ? { streamPath: ogg.pathname + ogg.search } : {}),
+    };
     const tier = createTier(o.tier, metrics);
     await tier.check(target);
 

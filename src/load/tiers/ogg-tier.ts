@@ -73,7 +73,7 @@ class OggListener implements TierListener {
         return;
       }
       const text = head.subarray(0, at).toString('latin1');
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? '???';
+      const status = /^(?:HTTP\/1\.[01]|ICY) (\d{3})/.exec(text)?.[1] ?? '???';
       if (status !== '200') return this.#end(`http_${status}`);
       this.#head = null;
       this.probe.joined(Date.now());
@@ -128,6 +128,10 @@ export function createOggTier(metrics: LoadMetrics): ListenerTier {
     name: TierName.ogg,
     measuresDelay: true,
     async check(target: TierTarget) {
+      if (target.streamPath) {
+        path = target.streamPath;
+        return;
+      }
       const res = await fetch(`${target.baseUrl}/v1/spaces/${encodeURIComponent(target.spaceId)}/media`, {
         headers: target.token ? { authorization: `Bearer ${target.token}` } : {},
       });

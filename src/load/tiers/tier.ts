@@ -19,6 +19,8 @@ export interface TierTarget {
   spaceId: string;
   /** listen as this account; anonymous when absent */
   token?: string;
+  /** Ogg only: a ready stream path on baseUrl (e.g. an Icecast mount) instead of the Space's */
+  streamPath?: string;
 }
 
 /** One simulated listener. */

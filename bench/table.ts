@@ -1,0 +1,37 @@
+/** The results table both tier benchmarks print (markdown). */
+import type { LoadReport } from '../src/load/index.js';
+
+export const TABLE_HEAD = [
+  'N',
+  'joined/failed/dropped',
+  'got audio',
+  'srv µs/lis·s',
+  'net µs/lis·s',
+  'srv cpu% avg/idle',
+  'RSS KiB/lis',
+  'stalls/frames lost',
+  'delay ms p50/p99/max',
+  'TTFA ms p50/p99',
+  'tool µs/lis·s',
+];
+
+export function tableRow(n: number, r: LoadReport): string[] {
+  const s = r.cpu.server;
+  return [
+    String(n),
+    `${r.listeners.joined}/${r.listeners.failedJoins}/${r.listeners.dropped}`,
+    String(r.listeners.gotAudio),
+    s ? s.usPerListenerSecond.toFixed(1) : '-',
+    s ? s.netUsPerListenerSecond.toFixed(1) : '-',
+    s ? `${s.avgPct}/${s.baselinePct}` : '-',
+    s ? (s.rssPerListenerBytes / 1024).toFixed(1) : '-',
+    `${r.stalls.count}/${r.seqGaps.framesMissing}`,
+    `${r.steadyDelayMs.p50}/${r.steadyDelayMs.p99}/${r.steadyDelayMs.max}`,
+    `${r.timeToFirstAudioMs.p50}/${r.timeToFirstAudioMs.p99}`,
+    String(r.cpu.client.usPerListenerSecond),
+  ];
+}
+
+export function markdownTable(head: string[], rows: string[][]): string {
+  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
