@@ -213,6 +213,13 @@ void test(
     const r = await fetch(`${server.url}/v1/spaces/${id}/replay/${seg}`);
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('cache-control'), 'private, max-age=31536000, immutable');
+    // a player's burst of segment requests is not held to the per-address API limit (burst 60)
+    const burst = await Promise.all(
+      Array.from({ length: 80 }, () =>
+        fetch(`${server.url}/v1/spaces/${id}/replay/${seg}`).then((x) => x.status),
+      ),
+    );
+    assert.deepEqual(new Set(burst), new Set([200]));
     const stale = await get(`/v1/spaces/${id}/replay/r0/seg-0.m4s`, carol.token);
     assert.equal(stale.status, 404);
     assert.equal(((await stale.json()) as any).error.code, 'not_found');
