@@ -1,5 +1,6 @@
 /**
- * A held home lease: renews every ttl/3 and says when it is lost.
+ * A held home lease: renews every ttl/3 (retries every min(250 ms, ttl/10) after a failure)
+ * and says when it is lost.
  *
  *   held --renew ok--> held (deadline = renew start + ttl)
  *   held --renew answers false (someone else has it)------------------> lost
@@ -33,6 +34,8 @@ export class HomeLease {
   #timer: { cancel(): void } | null = null;
   #state: 'held' | 'lost' | 'released' = 'held';
   #renewing = false;
+  /** renews failed in a row */
+  #failures = 0;
 
   /** `grantedAt`: clock ms when the acquire call started */
   constructor(
@@ -41,7 +44,23 @@ export class HomeLease {
   ) {
     this.token = opts.token;
     this.#deadline = grantedAt + opts.ttlMs;
-    this.#timer = opts.clock.setInterval(() => void this.#tick(), Math.max(1, Math.floor(opts.ttlMs / 3)));
+    this.#schedule(this.#renewEveryMs);
+  }
+
+  /** ms between two renews of a healthy lease */
+  get #renewEveryMs(): number {
+    return Math.max(1, Math.floor(this.opts.ttlMs / 3));
+  }
+
+  /** ms before retrying a renew that failed (Redis unreachable): soon, so a short outage costs little */
+  get #retryMs(): number {
+    return Math.max(1, Math.min(250, Math.floor(this.opts.ttlMs / 10)));
+  }
+
+  #schedule(ms: number): void {
+    this.#timer?.cancel();
+    if (this.#state !== 'held') return;
+    this.#timer = this.opts.clock.setTimeout(() => void this.#tick(), ms);
   }
 
   get held(): boolean {
@@ -80,15 +99,19 @@ export class HomeLease {
     try {
       const ok = await this.opts.leases.renew(this.opts.key, this.opts.holder, this.token, this.opts.ttlMs);
       if (this.#state !== 'held') return;
-      if (ok) this.#deadline = started + this.opts.ttlMs;
-      else this.#lose('taken');
+      if (!ok) return this.#lose('taken');
+      this.#deadline = started + this.opts.ttlMs;
+      this.#failures = 0;
+      this.#schedule(this.#renewEveryMs);
     } catch (err) {
       if (this.#state !== 'held') return;
-      this.opts.log.warn(
-        { err, key: this.opts.key, remainingMs: this.remainingMs },
-        'home lease renew failed; keeping the Space until the lease runs out',
-      );
-      if (this.opts.clock.now() >= this.#deadline) this.#lose('expired');
+      if (this.#failures++ === 0)
+        this.opts.log.warn(
+          { err, key: this.opts.key, remainingMs: this.remainingMs },
+          'home lease renew failed; keeping the Space until the lease runs out',
+        );
+      if (this.opts.clock.now() >= this.#deadline) return this.#lose('expired');
+      this.#schedule(Math.min(this.#retryMs, Math.max(1, this.#deadline - this.opts.clock.now())));
     } finally {
       this.#renewing = false;
     }
