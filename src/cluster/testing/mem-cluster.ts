@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { NodeId, SpaceId } from '../../protocol/ids.js';
 import type { Leases } from '../../core/ports/leases.js';
 import type { Store } from '../../core/ports/store.js';
-import { MemoryBroker, type FaultOptions } from '../../adapters/bus-memory/index.js';
+import { MemoryBroker, type FaultOptions, type MemoryBus } from '../../adapters/bus-memory/index.js';
+import type { Bus } from '../../core/ports/bus.js';
 import { MemoryLeases, MemoryLeaseTable } from '../../adapters/leases-memory/index.js';
 import { SqliteStore } from '../../adapters/store-sqlite/index.js';
 import { loadConfig, type Config } from '../../app/config.js';
@@ -24,8 +25,12 @@ export interface MemNode {
   leases: CuttableLeases;
 }
 
+/** bus messages and bytes published, by kind of topic (space:*:audio -> 'audio', …) */
+export type BusMeter = Map<string, { messages: number; bytes: number }>;
+
 export interface MemCluster {
   broker: MemoryBroker;
+  meter: BusMeter;
   table: MemoryLeaseTable;
   nodes: MemNode[];
   /** the node id holding the Space's home lease, or null */
@@ -45,9 +50,10 @@ export async function startMemoryCluster(
   const table = new MemoryLeaseTable();
   const shared = new SqliteStore({ path: join(dir, 'shared.db') });
   const nodes: MemNode[] = [];
+  const meter: BusMeter = new Map();
   for (let i = 0; i < count; i++) {
     const id = `node${i}` as NodeId;
-    const bus = broker.connect(id);
+    const bus = metered(broker.connect(id), meter);
     const leases = new CuttableLeases(new MemoryLeases(table));
     const config: Config = {
       ...loadConfig({}, {}),
@@ -75,6 +81,7 @@ export async function startMemoryCluster(
   }
   return {
     broker,
+    meter,
     table,
     nodes,
     homeOf(spaceId) {
@@ -102,6 +109,21 @@ export async function startMemoryCluster(
       await shared.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+function metered(bus: MemoryBus, meter: BusMeter): Bus {
+  return {
+    publish(topic, data) {
+      const kind = topic.split(':').at(-1) ?? topic;
+      const m = meter.get(kind) ?? { messages: 0, bytes: 0 };
+      m.messages++;
+      m.bytes += data.byteLength;
+      meter.set(kind, m);
+      return bus.publish(topic, data);
+    },
+    subscribe: (topic, handler) => bus.subscribe(topic, handler),
+    close: () => bus.close(),
   };
 }
 
