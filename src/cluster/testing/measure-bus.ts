@@ -16,8 +16,11 @@ const seconds = Number(process.argv[3] ?? 10);
 const c = await startMemoryCluster(3);
 const [a, b, d] = c.nodes.map((n) => n.url) as [string, string, string];
 const host = await signUp(a, 'host');
-const spaceId: string = (await api(a, 'POST', '/v1/spaces', { token: host.token, body: { title: 'M' } })).body
-  .space.id;
+const created = await api<{ space: { id: string } }>(a, 'POST', '/v1/spaces', {
+  token: host.token,
+  body: { title: 'M' },
+});
+const spaceId = created.body.space.id;
 await api(a, 'POST', `/v1/spaces/${spaceId}/actions`, { token: host.token, body: { type: 'go_live' } });
 const speaker = await publishTone(a, spaceId, host.token);
 await api(a, 'POST', `/v1/spaces/${spaceId}/actions`, { token: host.token, body: { type: 'unmute' } });
