@@ -33,6 +33,10 @@ import type { NodeContext } from './node-context.js';
 
 /** ms between two heartbeats of a home */
 export const HEARTBEAT_MS = 1_000;
+/** ms without a word from the home after which an edge starts trying to take the lease */
+const HOME_SUSPECT_MS = 500;
+/** longest ms between two watch rounds (edges: is the home silent? home: expire silent nodes) */
+const WATCH_MAX_MS = 250;
 /** ms without a word from the home after which commands fail fast (the client retries) */
 const HOME_SILENT_MS = 2 * HEARTBEAT_MS + 500;
 /** ms between two `levels` bulletins */
@@ -214,7 +218,9 @@ export class SpaceNode implements RoomHandle {
       this.#merger?.expire(now);
       return;
     }
-    if (now - this.#lastHeard >= this.ctx.ttlMs) void this.tryTakeOver();
+    // audio arrives every ~60 ms: a home silent this long is likely gone, so try the lease (it
+    // only succeeds once the lease has really expired or been released)
+    if (now - this.#lastHeard >= HOME_SUSPECT_MS) void this.tryTakeOver();
   }
 
   /** edge: takes the lease if it is free; otherwise learns who holds it */
@@ -279,7 +285,8 @@ export class SpaceNode implements RoomHandle {
     this.#subs.push(await bus.subscribe(topics.room(this.id), (data) => this.#onRoomTopic(data)));
     this.#subs.push(await bus.subscribe(topics.audio(this.id), (data) => this.#onAudio(data)));
     const clock = this.ctx.clock;
-    this.#timers.push(clock.setInterval(() => this.watch(), Math.max(50, Math.floor(this.ctx.ttlMs / 3))));
+    const watchMs = Math.max(50, Math.min(WATCH_MAX_MS, Math.floor(this.ctx.ttlMs / 3)));
+    this.#timers.push(clock.setInterval(() => this.watch(), watchMs));
     this.#timers.push(clock.setInterval(() => this.#sendPresence(), PRESENCE_BEAT_MS));
     this.#timers.push(clock.setInterval(() => this.#heartbeat(), HEARTBEAT_MS));
     await this.tryTakeOver();
