@@ -35,6 +35,8 @@ import type { NodeContext } from './node-context.js';
 export const HEARTBEAT_MS = 1_000;
 /** ms without a word from the home after which an edge starts trying to take the lease */
 const HOME_SUSPECT_MS = 500;
+/** ms an edge without sockets keeps the Space before unsubscribing */
+export const EDGE_IDLE_MS = 30_000;
 /** longest ms between two watch rounds (edges: is the home silent? home: expire silent nodes) */
 const WATCH_MAX_MS = 250;
 /** ms without a word from the home after which commands fail fast (the client retries) */
@@ -70,6 +72,8 @@ export class SpaceNode implements RoomHandle {
   #presenceTimer: NodeJS.Timeout | null = null;
   #timers: { cancel(): void }[] = [];
   #taking = false;
+  /** clock ms since when this edge has had no socket, or null */
+  #emptySince: number | null = null;
   #closed = false;
 
   private constructor(
@@ -218,6 +222,10 @@ export class SpaceNode implements RoomHandle {
       this.#merger?.expire(now);
       return;
     }
+    // an edge with no sockets left unsubscribes after a while (bus traffic follows listeners)
+    if (this.group.size > 0) this.#emptySince = null;
+    else if (this.#emptySince === null) this.#emptySince = now;
+    else if (now - this.#emptySince >= EDGE_IDLE_MS) return this.ctx.forget(this);
     // audio arrives every ~60 ms: a home silent this long is likely gone, so try the lease (it
     // only succeeds once the lease has really expired or been released)
     if (now - this.#lastHeard >= HOME_SUSPECT_MS) void this.tryTakeOver();

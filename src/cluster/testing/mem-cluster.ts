@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeId, SpaceId } from '../../protocol/ids.js';
-import type { Leases } from '../../core/ports/leases.js';
 import type { Store } from '../../core/ports/store.js';
 import { MemoryBroker, type FaultOptions, type MemoryBus } from '../../adapters/bus-memory/index.js';
 import type { Bus } from '../../core/ports/bus.js';
@@ -17,6 +16,9 @@ import { SqliteStore } from '../../adapters/store-sqlite/index.js';
 import { loadConfig, type Config } from '../../app/config.js';
 import { startRostra, type RunningRostra } from '../../app/server.js';
 import { homeLeaseKey, parseHolder } from '../topics.js';
+import { CuttableLeases } from './cuttable-leases.js';
+
+export { CuttableLeases };
 
 export interface MemNode {
   id: NodeId;
@@ -136,43 +138,4 @@ function unclosable(store: Store): Store {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-/** Leases that can be made unreachable (every call rejects while `cut`). */
-export class CuttableLeases implements Leases {
-  cut = false;
-  constructor(private readonly inner: Leases) {}
-  #check(): void {
-    if (this.cut) throw new Error('leases unreachable (cut by the test)');
-  }
-  acquire(key: string, holder: string, ttlMs: number) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.acquire(key, holder, ttlMs)));
-  }
-  renew(key: string, holder: string, token: number, ttlMs: number) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.renew(key, holder, token, ttlMs)));
-  }
-  release(key: string, holder: string, token: number) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.release(key, holder, token)));
-  }
-  holder(key: string) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.holder(key)));
-  }
-  incrBy(key: string, n: number, ttlMs?: number) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.incrBy(key, n, ttlMs)));
-  }
-  get(key: string) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.get(key)));
-  }
-  setPart(key: string, part: string, value: number, ttlMs: number) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.setPart(key, part, value, ttlMs)));
-  }
-  removePart(key: string, part: string) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.removePart(key, part)));
-  }
-  sum(key: string) {
-    return Promise.resolve().then(() => (this.#check(), this.inner.sum(key)));
-  }
-  close() {
-    return this.inner.close();
-  }
 }
