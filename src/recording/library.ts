@@ -31,8 +31,9 @@ export class RecordingLibrary {
   /**
    * The replay of a Space. Throws recording_not_found when there is none: never recorded,
    * nothing recorded, or still being recorded (a replay exists the moment the Space ends).
+   * `liveFrom` (the Space's startedAt, ms since epoch) leaves out the backstage frames before.
    */
-  async open(spaceId: SpaceId): Promise<Replay> {
+  async open(spaceId: SpaceId, liveFrom: number | null = null): Promise<Replay> {
     const dir = recordingDir(this.#dataDir, spaceId);
     const meta = readMeta(dir);
     if (!meta) throw new RostraError('recording_not_found');
@@ -42,34 +43,36 @@ export class RecordingLibrary {
       (s) => s.size,
       () => 0,
     );
-    const hit = this.#cache.get(spaceId);
+    const key = `${spaceId}@${liveFrom ?? ''}`;
+    const hit = this.#cache.get(key);
     if (hit && hit.size === size) {
-      this.#cache.delete(spaceId);
-      this.#cache.set(spaceId, hit); // most recently used last
+      this.#cache.delete(key);
+      this.#cache.set(key, hit); // most recently used last
       return hit.replay;
     }
     const entry: { size: number; replay: Promise<Replay>; ready?: Replay } = {
       size,
-      replay: this.#load(dir, size),
+      replay: this.#load(dir, size, liveFrom),
     };
-    this.#cache.set(spaceId, entry);
+    this.#cache.set(key, entry);
     entry.replay.then(
       (r) => {
         entry.ready = r;
         this.#evict();
       },
       () => {
-        if (this.#cache.get(spaceId) === entry) this.#cache.delete(spaceId);
+        if (this.#cache.get(key) === entry) this.#cache.delete(key);
       },
     );
     return entry.replay;
   }
 
-  async #load(dir: string, size: number): Promise<Replay> {
+  async #load(dir: string, size: number, liveFrom: number | null): Promise<Replay> {
     const meta = readMeta(dir);
     if (!meta) throw new RostraError('recording_not_found');
     const bytes = await readFile(join(dir, LOG_FILE)).catch(() => new Uint8Array(0));
-    const { frames } = scanLog(bytes);
+    // frames mixed before the Space went live (backstage) are not part of the replay
+    const frames = scanLog(bytes).frames.filter((f) => liveFrom === null || f.mixedAt >= liveFrom);
     if (frames.length === 0) throw new RostraError('recording_not_found', 'nothing was recorded');
     const text = await readFile(join(dir, SPEAKERS_FILE), 'utf8').catch(() => '');
     return new Replay({ meta, frames, intervals: parseIntervals(text), version: `r${size.toString(36)}` });

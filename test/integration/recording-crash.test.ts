@@ -85,6 +85,7 @@ void test(
       await listener.waitType('welcome');
       assert.equal((await stage.command({ type: 'go_live' })).type, 'ack');
       assert.equal((await stage.command({ type: 'unmute' })).type, 'ack'); // the host starts muted
+      const startedAt = (await api(url, 'GET', `/v1/spaces/${id}`)).body.space.startedAt as number;
       const speaker = await publishTone(url, id, host.token);
       cleanups.push(() => speaker.close());
       await sleep(3000);
@@ -122,7 +123,8 @@ void test(
       assert.ok(lastHeard - lastLogged <= 15, `lost ${lastHeard - lastLogged} frames`);
       const loggedSeqs = new Set(logged.map((f) => f.seq));
       assert.ok(heard.filter((f) => f.seq <= lastLogged).every((f) => loggedSeqs.has(f.seq)));
-      const spanMs = (lastLogged - logged[0]!.seq + 1) * 20;
+      const firstLive = logged.find((f) => f.mixedAt >= startedAt)!.seq; // backstage is left out
+      const spanMs = (lastLogged - firstLive + 1) * 20;
       assert.equal(t1.durationMs, spanMs);
       const first = await decode(`${server.url}/v1/spaces/${id}/replay/playlist.m3u8`);
       assert.equal(first.code, 0, first.stderr);
@@ -146,7 +148,12 @@ void test(
       const t2 = (await api(server.url, 'GET', `/v1/spaces/${id}/replay/timeline`)).body;
       assert.equal(t2.status, 'finished');
       assert.equal(t2.repaired, true);
-      assert.equal(t2.gaps.length, 1, JSON.stringify(t2.gaps));
+      // the downtime is the first gap; a loaded machine may add a skipped mixer tick or two
+      assert.ok(t2.gaps.length >= 1, JSON.stringify(t2.gaps));
+      assert.ok(
+        t2.gaps.slice(1).every((g: any) => g.durationMs <= 200),
+        JSON.stringify(t2.gaps),
+      );
       const gap = t2.gaps[0];
       assert.ok(Math.abs(gap.atMs - t1.durationMs) <= 20);
       const downMs = resumedAt - killedAt;

@@ -67,7 +67,11 @@ void test(
     assert.equal((await stage.command({ type: 'end_space' })).type, 'ack');
     await listener.waitType('ended');
     await sleep(100); // the last batch
-    const live = listener.binary.flatMap((b) => decodeAudioBatch(new Uint8Array(b)) ?? []);
+    // the replay starts when the Space went live: backstage frames are left out
+    const startedAt = (await api(server.url, 'GET', `/v1/spaces/${id}`)).body.space.startedAt as number;
+    const live = listener.binary
+      .flatMap((b) => decodeAudioBatch(new Uint8Array(b)) ?? [])
+      .filter((f) => f.mixedAt >= startedAt);
     // one mixer run: seq +1 per 20 ms; a tick the loaded machine skipped is a seq jump, which
     // the replay must show as a gap of that length (silence), not hide
     const liveMs = ((live.at(-1)!.seq - live[0]!.seq + 1) >>> 0) * 20;
@@ -95,6 +99,7 @@ void test(
     }
     const timeline = (await api(server.url, 'GET', `/v1/spaces/${id}/replay/timeline`)).body;
     assert.equal(timeline.status, 'finished');
+    assert.equal(timeline.startedAt, live[0]!.mixedAt, 'the replay starts with the first live frame');
     assert.equal(timeline.repaired, false);
     const gapMs = timeline.gaps.reduce((sum: number, g: any) => sum + g.durationMs, 0);
     assert.ok(

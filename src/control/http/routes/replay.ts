@@ -39,8 +39,11 @@ export interface ReplayView {
 }
 
 export interface RecordingsPort {
-  /** throws recording_not_found when the Space has no replay on this node */
-  open(spaceId: SpaceId): Promise<ReplayView>;
+  /**
+   * throws recording_not_found when the Space has no replay on this node; `liveFrom` (ms since
+   * epoch, the Space's startedAt) leaves out what was mixed backstage before it went live
+   */
+  open(spaceId: SpaceId, liveFrom: number | null): Promise<ReplayView>;
 }
 
 export const clipSchema = z.strictObject({
@@ -65,7 +68,8 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
 
   const admitted = async (req: FastifyRequest): Promise<{ space: SpaceInfo; view: ReplayView }> => {
     const space = await admit(deps, req);
-    return { space, view: await recordings.open(space.id) };
+    if (space.startedAt === null) throw new RostraError('recording_not_found', 'the Space never went live');
+    return { space, view: await recordings.open(space.id, space.startedAt) };
   };
 
   app.get('/v1/spaces/:id/replay/playlist.m3u8', async (req, reply) => {
