@@ -167,3 +167,21 @@ function rms(s16le: Uint8Array): number {
   for (let i = 0; i < n; i++) sum += (v.getInt16(i * 2, true) / 32768) ** 2;
   return Math.sqrt(sum / Math.max(1, n));
 }
+
+void test('the replay starts at go-live: frames mixed backstage before it are left out', async () => {
+  const dataDir = tmp();
+  try {
+    const t0 = Date.UTC(2026, 0, 1);
+    const rec = new Recorder({ dataDir, spaceId: space });
+    for (const f of toneFrames(200, { startAt: t0 })) rec.push(f);
+    rec.end();
+    const lib = new RecordingLibrary({ dataDir });
+    const live = await lib.open(space, t0 + 1000);
+    assert.equal(live.durationMs, 3000);
+    assert.equal(live.startedAt, t0 + 1000);
+    assert.equal((await lib.open(space)).durationMs, 4000);
+    await assert.rejects(lib.open(space, t0 + 5000), { code: 'recording_not_found' });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
