@@ -22,6 +22,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const durationAt = args.indexOf('--duration');
 const fixedDuration = durationAt >= 0 ? Number(args.splice(durationAt, 2)[1]) : 0;
+/** connects in flight at once (steady mode); small keeps a busy server's accept backlog from overflowing */
+const concurrencyAt = args.indexOf('--concurrency');
+const concurrency = concurrencyAt >= 0 ? (args.splice(concurrencyAt, 2)[1] ?? '100') : '100';
 const sizes = args.map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(1_000, 5_000, 10_000);
 const outRoot = join(tmpdir(), 'rostra-bench', `icecast-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -108,6 +111,7 @@ async function runOne(n: number): Promise<LoadReport> {
     const duration = fixedDuration || Math.round(20 + n / 500);
     const flags = ['--ogg-url', `http://127.0.0.1:${PORT}/live.opus`, '--server-pid', String(icecast.pid)];
     flags.push('--listeners', String(n), '--duration', String(duration), '--warmup-s', '3', '--out', dir);
+    flags.push('--concurrency', concurrency);
     const cmd = ['taskset', '-c', '1', process.execPath, '--import', 'tsx', 'src/load/main.ts', ...flags];
     process.stderr.write(`$ ${cmd.join(' ').replace(process.execPath, 'node')}\n`);
     await new Promise<void>((resolve, reject) => {

@@ -25,6 +25,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const durationAt = args.indexOf('--duration');
 const fixedDuration = durationAt >= 0 ? Number(args.splice(durationAt, 2)[1]) : 0;
+/** connects in flight at once (steady mode); small keeps a busy server's accept backlog from overflowing */
+const concurrencyAt = args.indexOf('--concurrency');
+const concurrency = concurrencyAt >= 0 ? (args.splice(concurrencyAt, 2)[1] ?? '100') : '100';
 const tierAt = args.indexOf('--tier');
 const tier = tierAt >= 0 ? (args.splice(tierAt, 2)[1] ?? 'websocket') : 'websocket';
 const storm = args[0] === '--storm';
@@ -50,6 +53,8 @@ function runOne(n: number): Promise<LoadReport> {
     String(duration),
     '--warmup-s',
     '3',
+    '--concurrency',
+    concurrency,
     '--speakers',
     '1',
     '--tier',

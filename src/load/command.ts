@@ -41,7 +41,9 @@ export function summaryText(r: LoadReport): string {
     `delay behind live ms (steady): p50 ${r.steadyDelayMs.p50} p99 ${r.steadyDelayMs.p99} max ${r.steadyDelayMs.max}` +
       `; whole run p99 ${r.delayMs.p99}`,
     `stalls: ${r.stalls.count} (p99 ${r.stalls.durationMs.p99} ms), seq gaps ${r.seqGaps.count} (${r.seqGaps.framesMissing} frames)`,
-    `load tool CPU: ${r.cpu.client.usPerListenerSecond} µs per listener-second`,
+    `load tool CPU: ${r.cpu.client.usPerListenerSecond} µs per listener-second, worst event-loop lag ${r.toolMaxLagMs} ms` +
+      (r.toolMaxLagMs >= 200 ? ' (the tool itself lagged: stalls may be its own)' : ''),
+    `per-listener-second figures from: ${r.steadyWindow.used === 'steady' ? `the steady window ${r.steadyWindow.fromS}-${r.steadyWindow.toS} s` : 'the whole run (not everyone joined)'}`,
   ];
   if (srv)
     lines.push(

@@ -22,7 +22,12 @@ export class Joiner {
   readonly finished = new Promise<void>((resolve) => (this.#resolve = resolve));
 
   constructor(
-    private readonly o: { listeners: number; mode: LoadMode; rampS: number; concurrency: number },
+    private readonly o: {
+      listeners: number;
+      mode: LoadMode;
+      rampS: number;
+      concurrency: number;
+    },
     private readonly tier: ListenerTier,
     private readonly target: TierTarget,
     private readonly metrics: LoadMetrics,

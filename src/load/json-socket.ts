@@ -1,10 +1,18 @@
 /** A small JSON WebSocket client for the load tool's few control sockets (host stage, bots' listen). */
 import WebSocket from 'ws';
 
-type Msg = { type?: string; ref?: number; code?: string; message?: string } & Record<string, unknown>;
+type Msg = {
+  type?: string;
+  ref?: number;
+  code?: string;
+  message?: string;
+} & Record<string, unknown>;
 
 export class JsonSocket {
-  readonly #waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
+  readonly #waiters: {
+    pred: (m: Msg) => boolean;
+    resolve: (m: Msg) => void;
+  }[] = [];
   readonly #seen: Msg[] = [];
   #ref = 1;
 

@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { TierName } from './tiers/tier.js';
 
-export const LoadMode = { steady: 'steady', ramp: 'ramp', storm: 'storm' } as const;
+export const LoadMode = {
+  steady: 'steady',
+  ramp: 'ramp',
+  storm: 'storm',
+} as const;
 export type LoadMode = (typeof LoadMode)[keyof typeof LoadMode];
 
 export interface LoadOptions {

@@ -15,7 +15,12 @@
  */
 import type { LoadMetrics } from './metrics.js';
 
-export const ProbeState = { connecting: 0, joined: 1, closed: 2, failed: 3 } as const;
+export const ProbeState = {
+  connecting: 0,
+  joined: 1,
+  closed: 2,
+  failed: 3,
+} as const;
 export type ProbeState = (typeof ProbeState)[keyof typeof ProbeState];
 
 export class ListenerProbe {

@@ -21,6 +21,8 @@ export interface Sample {
   /** CPU of the server over the last second, % of one core; null when not measured */
   serverCpuPct: number | null;
   serverRssMb: number | null;
+  /** worst event-loop delay of the load tool in this second, ms: large = the tool itself lagged */
+  toolLagMs: number;
 }
 
 export interface SpeakerReport {
@@ -35,7 +37,12 @@ export interface LoadReport {
   finishedAt: string;
   machine: { cpus: number; model: string; node: string; fdLimit: number };
   options: Omit<LoadOptions, 'token'>;
-  target: { url: string; spaceId: string; tier: string; serverPid: number | null };
+  target: {
+    url: string;
+    spaceId: string;
+    tier: string;
+    serverPid: number | null;
+  };
   listeners: {
     requested: number;
     attempted: number;
@@ -56,12 +63,28 @@ export interface LoadReport {
   timeToFirstAudioMs: Percentiles;
   /** all batches of the run */
   delayMs: Percentiles;
-  /** batches inside the steady window only */
+  /** batches inside the steady window only (the whole run when the window never started) */
   steadyDelayMs: Percentiles;
-  stalls: { count: number; listenersStalledAtEnd: number; durationMs: Percentiles; thresholdMs: number };
+  stalls: {
+    count: number;
+    listenersStalledAtEnd: number;
+    durationMs: Percentiles;
+    thresholdMs: number;
+  };
   seqGaps: { count: number; framesMissing: number; rewinds: number };
   audio: { frames: number; bytes: number; bytesPerListenerSecond: number };
-  steadyWindow: { fromS: number; toS: number; listenerSeconds: number };
+  /**
+   * where the per-listener-second figures come from: the steady window (everyone joined, after
+   * warm-up) or, when it never started (joins did not finish), the whole run
+   */
+  steadyWindow: {
+    fromS: number;
+    toS: number;
+    listenerSeconds: number;
+    used: 'steady' | 'whole-run';
+  };
+  /** worst one-second event-loop delay of the load tool, ms; stalls seen while it lagged are suspect */
+  toolMaxLagMs: number;
   cpu: {
     client: { usPerListenerSecond: number; avgPct: number; rssBytes: number };
     server: {

@@ -62,7 +62,12 @@ export async function runLoad(
         : await prepareSpace(base, o.speakers, 'rostra load');
     const clip = o.wav ? readWav48kMono(o.wav) : tone(440, 2);
     for (const account of space.speakers.slice(0, o.speakers)) {
-      const bot = new SpeakerBot({ baseUrl: base, spaceId: space.spaceId, token: account.token, clip });
+      const bot = new SpeakerBot({
+        baseUrl: base,
+        spaceId: space.spaceId,
+        token: account.token,
+        clip,
+      });
       bots.push(bot);
       await bot.start();
     }
@@ -82,7 +87,11 @@ export async function runLoad(
       const a = readProc(serverPid);
       await sleep(BASELINE_MS);
       const b = readProc(serverPid);
-      if (a && b) baseline = { pct: (b.cpuUs - a.cpuUs) / 1e4 / (BASELINE_MS / 1000), rss: b.rssBytes };
+      if (a && b)
+        baseline = {
+          pct: (b.cpuUs - a.cpuUs) / 1e4 / (BASELINE_MS / 1000),
+          rss: b.rssBytes,
+        };
     }
 
     const t0 = Date.now();
@@ -104,6 +113,7 @@ export async function runLoad(
       if (server && serverPid && !readProc(serverPid)) throw new Error('the spawned server exited');
     }
     joiner.stop();
+    sampler.stop();
     metrics.steady = false;
     const finishedAt = new Date().toISOString();
     const report = buildReport({

@@ -3,6 +3,7 @@
  * the time series and integrates listener-seconds and server CPU inside the steady window.
  */
 import { cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LoadMetrics } from './metrics.js';
 import { readProc, selfCpuUs } from './proc.js';
 import type { Sample } from './report.js';
@@ -15,7 +16,14 @@ export class Sampler {
   steadyClientUs = 0;
   steadyFromS = -1;
   steadyToS = -1;
+  /** the same over the whole run (used when the steady window never started) */
+  allListenerS = 0;
+  allServerUs = 0;
+  allClientUs = 0;
+  /** worst event-loop delay of this process in any one second, ms (a busy load tool) */
+  maxToolLagMs = 0;
   serverPeakRss = 0;
+  readonly #lag = monitorEventLoopDelay({ resolution: 10 });
   stalledNow = 0;
   #lastT = 0;
   #lastClient = selfCpuUs();
@@ -28,6 +36,7 @@ export class Sampler {
     private readonly serverPid: number | null,
   ) {
     this.#lastServer = serverPid ? (readProc(serverPid)?.cpuUs ?? null) : null;
+    this.#lag.enable();
     this.series.push({
       t: 0,
       listeners: 0,
@@ -39,7 +48,13 @@ export class Sampler {
       clientCpuPct: 0,
       serverCpuPct: null,
       serverRssMb: null,
+      toolLagMs: 0,
     });
+  }
+
+  /** stops the event-loop monitor; idempotent */
+  stop(): void {
+    this.#lag.disable();
   }
 
   sample(now = Date.now()): Sample {
@@ -52,11 +67,18 @@ export class Sampler {
     const serverUs = proc && this.#lastServer !== null ? proc.cpuUs - this.#lastServer : null;
     if (proc) this.serverPeakRss = Math.max(this.serverPeakRss, proc.rssBytes);
     this.stalledNow = m.sweep(now);
+    const intervalListenerS = ((this.#lastListeners + m.connected) / 2) * dt;
+    this.allListenerS += intervalListenerS;
+    this.allServerUs += serverUs ?? 0;
+    this.allClientUs += clientUs;
+    const lagMs = Math.max(0, Math.round(this.#lag.max / 1e6 - 10));
+    this.#lag.reset();
+    if (lagMs > this.maxToolLagMs) this.maxToolLagMs = lagMs;
     if (m.steady) {
       if (this.steadyFromS < 0) this.steadyFromS = this.#lastT;
       this.steadyToS = t;
       // trapezoid: listeners at the start and end of this interval
-      this.steadyListenerS += ((this.#lastListeners + m.connected) / 2) * dt;
+      this.steadyListenerS += intervalListenerS;
       this.steadyServerUs += serverUs ?? 0;
       this.steadyClientUs += clientUs;
     }
@@ -71,6 +93,7 @@ export class Sampler {
       clientCpuPct: round1(clientUs / 1e4 / dt),
       serverCpuPct: serverUs === null ? null : round1(serverUs / 1e4 / dt),
       serverRssMb: proc ? round1(proc.rssBytes / 2 ** 20) : null,
+      toolLagMs: lagMs,
     };
     m.intervalDelayMs.reset();
     this.#lastT = t;
@@ -87,7 +110,8 @@ export function progressLine(s: Sample, requested: number): string {
   const rss = s.serverRssMb === null ? '' : ` rss ${s.serverRssMb}MB`;
   return (
     `t=${s.t.toFixed(0)}s listeners ${s.listeners}/${requested} delay p50 ${s.delayP50}ms p99 ${s.delayP99}ms` +
-    ` stalls ${s.stalls} (now ${s.stalledNow}) failed ${s.failedJoins} ${cpu}${rss}`
+    ` stalls ${s.stalls} (now ${s.stalledNow}) failed ${s.failedJoins} ${cpu}${rss}` +
+    (s.toolLagMs >= 100 ? ` TOOL LAG ${s.toolLagMs}ms` : '')
   );
 }
 

@@ -28,7 +28,9 @@ export async function spawnServer(cpus: string): Promise<ServerProcess> {
   const [cmd, args] = cpus
     ? ['taskset', ['-c', cpus, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

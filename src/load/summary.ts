@@ -27,8 +27,11 @@ export function buildReport(i: ReportInput): LoadReport {
   const { token: _token, ...options } = o;
   const series = s.series;
   const elapsedS = Math.max(1e-3, series.at(-1)?.t ?? 0);
-  const listenerS = s.steadyListenerS;
-  const steadyS = Math.max(1e-3, s.steadyToS - s.steadyFromS);
+  const steady = s.steadyListenerS > 0;
+  const listenerS = steady ? s.steadyListenerS : s.allListenerS;
+  const serverUs = steady ? s.steadyServerUs : s.allServerUs;
+  const clientUs = steady ? s.steadyClientUs : s.allClientUs;
+  const steadyS = steady ? Math.max(1e-3, s.steadyToS - s.steadyFromS) : elapsedS;
   const serverMeasured = i.target.serverPid !== null && series.some((p) => p.serverCpuPct !== null);
   const serverPcts = series.map((p) => p.serverCpuPct ?? 0);
   const baselineUsPerS = i.baseline.pct * 1e4;
@@ -54,35 +57,41 @@ export function buildReport(i: ReportInput): LoadReport {
     joinMs: m.joinMs.summary(),
     timeToFirstAudioMs: m.firstAudioMs.summary(),
     delayMs: m.delayMs.summary(),
-    steadyDelayMs: m.steadyDelayMs.summary(),
+    steadyDelayMs: (steady ? m.steadyDelayMs : m.delayMs).summary(),
     stalls: {
       count: m.stalls,
       listenersStalledAtEnd: s.stalledNow,
       durationMs: m.stallMsHist.summary(),
       thresholdMs: m.stallMs,
     },
-    seqGaps: { count: m.seqGaps, framesMissing: m.framesMissing, rewinds: m.seqRewinds },
+    seqGaps: {
+      count: m.seqGaps,
+      framesMissing: m.framesMissing,
+      rewinds: m.seqRewinds,
+    },
     audio: {
       frames: m.frames,
       bytes: m.bytes,
       bytesPerListenerSecond: listenerS > 0 ? round(m.bytes / Math.max(1, sumListenerSeconds(i))) : 0,
     },
     steadyWindow: {
-      fromS: round(Math.max(0, s.steadyFromS)),
-      toS: round(Math.max(0, s.steadyToS)),
+      fromS: steady ? round(Math.max(0, s.steadyFromS)) : 0,
+      toS: steady ? round(Math.max(0, s.steadyToS)) : round(elapsedS),
       listenerSeconds: round(listenerS),
+      used: steady ? 'steady' : 'whole-run',
     },
+    toolMaxLagMs: s.maxToolLagMs,
     cpu: {
       client: {
-        usPerListenerSecond: listenerS > 0 ? round(s.steadyClientUs / listenerS) : 0,
+        usPerListenerSecond: listenerS > 0 ? round(clientUs / listenerS) : 0,
         avgPct: round(selfCpuUs() / 1e4 / elapsedS),
         rssBytes: process.memoryUsage.rss(),
       },
       server: serverMeasured
         ? {
-            usPerListenerSecond: listenerS > 0 ? round(s.steadyServerUs / listenerS, 2) : 0,
+            usPerListenerSecond: listenerS > 0 ? round(serverUs / listenerS, 2) : 0,
             netUsPerListenerSecond:
-              listenerS > 0 ? round((s.steadyServerUs - baselineUsPerS * steadyS) / listenerS, 2) : 0,
+              listenerS > 0 ? round((serverUs - baselineUsPerS * steadyS) / listenerS, 2) : 0,
             baselinePct: round(i.baseline.pct),
             avgPct: round(serverPcts.reduce((a, b) => a + b, 0) / Math.max(1, serverPcts.length)),
             rssBaselineBytes: i.baseline.rss,

@@ -81,16 +81,40 @@ export function renderChart(report: LoadReport): string {
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${LEFT}" y="22" font-size="14" font-weight="bold">${esc(title)}</text>`,
     panel(y1, 'Listeners connected', '', ts, tMax, [
-      { label: 'connected', color: '#1f77b4', values: s.map((p) => p.listeners) },
-      { label: 'stalled now', color: '#d62728', values: s.map((p) => p.stalledNow) },
+      {
+        label: 'connected',
+        color: '#1f77b4',
+        values: s.map((p) => p.listeners),
+      },
+      {
+        label: 'stalled now',
+        color: '#d62728',
+        values: s.map((p) => p.stalledNow),
+      },
     ]),
     panel(y2, 'Delay behind live', ' ms', ts, tMax, [
-      { label: 'p50', color: '#2ca02c', values: s.map((p) => p.delayP50 || null) },
-      { label: 'p99', color: '#ff7f0e', values: s.map((p) => p.delayP99 || null) },
+      {
+        label: 'p50',
+        color: '#2ca02c',
+        values: s.map((p) => p.delayP50 || null),
+      },
+      {
+        label: 'p99',
+        color: '#ff7f0e',
+        values: s.map((p) => p.delayP99 || null),
+      },
     ]),
     panel(y3, 'CPU (% of one core)', '%', ts, tMax, [
-      { label: 'server', color: '#9467bd', values: s.map((p) => p.serverCpuPct) },
-      { label: 'load tool', color: '#8c564b', values: s.map((p) => p.clientCpuPct) },
+      {
+        label: 'server',
+        color: '#9467bd',
+        values: s.map((p) => p.serverCpuPct),
+      },
+      {
+        label: 'load tool',
+        color: '#8c564b',
+        values: s.map((p) => p.clientCpuPct),
+      },
     ]),
     ...ticks,
     `</svg>`,
