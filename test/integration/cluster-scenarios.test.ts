@@ -157,6 +157,29 @@ for (const [name, setup] of Object.entries(setups)) {
       stage.close();
     });
 
+    test('the HTTP tiers (Ogg, LL-HLS) of a Space are served by any node', async () => {
+      const { spaceId, stage } = await liveSpace(at(0));
+      const media = await api(at(2), 'GET', `/v1/spaces/${spaceId}/media`);
+      assert.equal(media.status, 200, JSON.stringify(media.body));
+      const ctl = new AbortController();
+      const res = await fetch(at(2) + media.body.ogg, { signal: ctl.signal });
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      let got = Buffer.alloc(0);
+      while (got.length < 4096) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        got = Buffer.concat([got, Buffer.from(value)]);
+      }
+      ctl.abort();
+      assert.equal(got.subarray(0, 4).toString('latin1'), 'OggS');
+      await new Promise((r) => setTimeout(r, 1000)); // let the packager close a few parts
+      const playlist = await fetch(at(2) + media.body.hls);
+      assert.equal(playlist.status, 200);
+      assert.match(await playlist.text(), /^#EXTM3U/);
+      stage.close();
+    });
+
     test('the end reaches every node: listeners get ended and their sockets close', async () => {
       const { spaceId, stage } = await liveSpace(at(0));
       const a = await TestSocket.open(at(1), `/v1/spaces/${spaceId}/listen`);
