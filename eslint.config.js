@@ -74,7 +74,7 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['src/stage/**/*.ts', 'src/audience/**/*.ts', 'src/control/**/*.ts'],
+    files: ['src/stage/**/*.ts', 'src/audience/**/*.ts', 'src/control/**/*.ts', 'src/recording/**/*.ts'],
     rules: restrict(['**/adapters/**', '**/app/**']),
   },
   {
