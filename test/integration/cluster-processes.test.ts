@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -153,7 +153,15 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
       'tone on nodes 1 and 2',
     );
 
+    await new Promise((r) => setTimeout(r, 2000)); // a first recorded part worth the name
     // ---- SIGKILL the home ----
+    const recDir = join(dir, 'p0', 'recordings', spaceId);
+    console.log(
+      `# p0 recording before the kill: ${readdirSync(recDir)
+        .map((f) => `${f} ${statSync(join(recDir, f)).size} B`)
+        .join(', ')}`,
+    );
+    if (process.env['DEBUG_CLUSTER']) console.log(procs[0]?.output());
     const killedAt = Date.now();
     procs[0]?.kill('SIGKILL');
     await procs[0]?.exited;
@@ -219,6 +227,25 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
     await until(() => pb.frames.length > 10, 8000, 'moved listener hears the Space');
     assert.equal(await homeOf(spaceId), 'p2');
     assert.equal(l2.closeCode, null);
+    // the recording: each home term is recorded where it ran; neither part is corrupt
+    await speaker.close();
+    const end = await api(stay, 'POST', `/v1/spaces/${spaceId}/actions`, {
+      token: host.token,
+      body: { type: 'end_space' },
+    });
+    assert.equal(end.status, 200, JSON.stringify(end.body));
+    await back.waitType('ended', 5000);
+    const restarted = await start(0); // the SIGKILLed node comes back and repairs its log
+    procs.push(restarted);
+    for (const [name, url] of [
+      ['first home (p0, restarted)', restarted.url],
+      ['last home (p2)', stay],
+    ] as const) {
+      const t = await api(url, 'GET', `/v1/spaces/${spaceId}/replay/timeline`);
+      console.log(`# recording on ${name}: ${t.status} ${JSON.stringify(t.body).slice(0, 300)}`);
+      assert.equal(t.status, 200, `${name}: ${JSON.stringify(t.body)}`);
+      assert.ok(t.body.durationMs > 0);
+    }
     back.close();
     l1.close();
     l2.close();
