@@ -50,6 +50,16 @@ export const configSchema = z.object({
   homeLeaseMs: z.coerce.number().int().min(300).max(60_000).default(3_000),
   /** cluster: ms over which a draining node moves its listeners away (SIGTERM) */
   drainMs: z.coerce.number().int().min(0).max(120_000).default(2_000),
+  /** admission (docs/admission.md): listen sockets this node holds; beyond, newcomers go to LL-HLS or wait */
+  maxListeners: z.coerce.number().int().min(1).max(1_000_000).default(8_000),
+  /** admission: listener joins per second this node admits (a storm is paced, not refused) */
+  joinRate: z.coerce.number().min(1).max(100_000).default(400),
+  /** admission: burst of joins admitted at once */
+  joinBurst: z.coerce.number().int().min(1).max(1_000_000).default(800),
+  /** admission: people in the waiting room at most */
+  maxWaiting: z.coerce.number().int().min(0).max(1_000_000).default(4_000),
+  /** admission: listener joins per second per client address (bursts of 5x) */
+  addressJoinRate: z.coerce.number().min(0.1).max(100_000).default(10),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -71,6 +81,11 @@ const ENV: Record<keyof Config, string> = {
   publicUrl: 'ROSTRA_PUBLIC_URL',
   homeLeaseMs: 'ROSTRA_HOME_LEASE_MS',
   drainMs: 'ROSTRA_DRAIN_MS',
+  maxListeners: 'ROSTRA_MAX_LISTENERS',
+  joinRate: 'ROSTRA_JOIN_RATE',
+  joinBurst: 'ROSTRA_JOIN_BURST',
+  maxWaiting: 'ROSTRA_MAX_WAITING',
+  addressJoinRate: 'ROSTRA_ADDRESS_JOIN_RATE',
 };
 
 /** Flag names are the keys in kebab-case: --data-dir, --host-grace-ms, … */

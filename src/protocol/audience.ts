@@ -39,6 +39,9 @@ export type AudienceServerMessage =
   | { type: 'hand'; raised: boolean }
   /** move to another tier, e.g. overflow or drain; `url` is where to go */
   | { type: 'switch_tier'; tier: Tier; url: string; reason: string }
+  /** the node is full or a join storm is on: you are in the waiting room, `position` 1 = next;
+   *  repeated while you wait; `welcome` follows when you are admitted */
+  | { type: 'waiting'; position: number }
   | { type: 'ended'; reason: string }
   | { type: 'removed'; reason: 'removed' | 'banned' }
   | { type: 'ack'; ref: number }
