@@ -12,6 +12,7 @@ import { SqliteStore } from '../adapters/store-sqlite/index.js';
 import { createHttpApp } from '../control/http/app.js';
 import { installWebSockets } from '../control/ws/upgrade.js';
 import { DEFAULT_CONTROL_LIMITS, type ControlDeps } from '../control/ports.js';
+import { Admission } from '../control/admission.js';
 import { createAccountService, createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import type { Config } from './config.js';
 import {
@@ -32,6 +33,8 @@ export interface RunningRostra {
   port: number;
   config: Config;
   log: Logger;
+  /** listener admission of this node (stats for tests and operators) */
+  admission: Admission;
   /** stops accepting, closes sockets, media and the store; idempotent */
   close(): Promise<void>;
 }
@@ -72,6 +75,14 @@ export async function startRostra(
     audience: () => hub.audienceStats(),
     mixer: () => stage.stats(),
   });
+  const admission = new Admission({
+    maxListeners: config.maxListeners,
+    joinPerSecond: config.joinRate,
+    joinBurst: config.joinBurst,
+    maxWaiting: config.maxWaiting,
+    addressJoinPerSecond: config.addressJoinRate,
+    addressJoinBurst: Math.max(1, Math.round(config.addressJoinRate * 5)),
+  });
   const deps: ControlDeps = {
     store,
     tokens,
@@ -84,6 +95,7 @@ export async function startRostra(
     limits: DEFAULT_CONTROL_LIMITS,
     media,
     recordings: recorder.recordings,
+    admission,
   };
   const app = await createHttpApp(deps);
   const sockets = installWebSockets(app.server, deps);
@@ -100,9 +112,11 @@ export async function startRostra(
     port,
     config,
     log,
+    admission,
     close() {
       closing ??= (async () => {
         if (hub instanceof ClusterSpaceHub) await hub.drain({ spreadMs: config.drainMs });
+        admission.close();
         sockets.close();
         await hub.close();
         await app.close();

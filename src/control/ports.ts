@@ -9,6 +9,7 @@ import type { Room, Actor } from '../core/space/room.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
 import type { RecordingsPort } from './http/routes/replay.js';
+import type { Admission } from './admission.js';
 
 /** Who is calling, from a verified token. Anonymous listeners have no token and no userId. */
 export interface Principal {
@@ -78,6 +79,8 @@ export interface ControlDeps {
   media?: MediaTiers;
   /** replays of recorded Spaces (src/app/tiers/recorder.ts); absent = no replay routes */
   recordings?: RecordingsPort;
+  /** listener cap, paced joins, waiting room, per-person limits (./admission.ts); absent = none */
+  admission?: Admission;
 }
 
 export interface ControlLimits {

@@ -9,6 +9,7 @@ import type { ControlDeps } from '../ports.js';
 import { actorOf, optionalPrincipal } from '../principal.js';
 import { audienceClientSchema, stageClientSchema } from '../validation/schemas.js';
 import { readCommands } from './messages.js';
+import { admitListener } from './admit-listener.js';
 import { refuse } from './send.js';
 
 /** ms between protocol-level pings; a socket that missed one pong is terminated */
@@ -74,17 +75,39 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
     const room = await deps.hub.room(asSpaceId(rawId));
     await room.admit(actor);
     if (ws.readyState !== ws.OPEN) return;
+    const address = req.socket.remoteAddress ?? 'unknown';
     if (kind === 'listen') {
+      const admitted = await admitListener(deps, ws, room, actor.userId, address);
+      if (!admitted) return;
       const detach = deps.hub.attachListener(room, ws, actor);
-      ws.once('close', detach);
-      readCommands(ws, audienceClientSchema, (msg) => room.handleAudience(actor, msg), deps.log);
+      ws.once('close', () => {
+        detach();
+        admitted.release();
+      });
+      readCommands(
+        ws,
+        audienceClientSchema,
+        (msg) => {
+          deps.admission?.commands.check(msg.type, actor.userId, address);
+          return room.handleAudience(actor, msg);
+        },
+        deps.log,
+      );
       return;
     }
     if (actor.userId === null) throw new RostraError('unauthenticated');
     if (room.roleOf(actor.userId) === Role.listener && !actor.admin) throw new RostraError('not_on_stage');
     const detach = deps.hub.attachStage(room, ws, actor);
     ws.once('close', detach);
-    readCommands(ws, stageClientSchema, (msg) => room.handleStage(actor, msg), deps.log);
+    readCommands(
+      ws,
+      stageClientSchema,
+      (msg) => {
+        deps.admission?.commands.check(msg.type, actor.userId, address);
+        return room.handleStage(actor, msg);
+      },
+      deps.log,
+    );
   }
 
   return {
