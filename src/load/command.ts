@@ -19,14 +19,21 @@ export async function runLoadCommand(flags: Record<string, string>): Promise<num
     process.stderr.write(`rostra load: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    const result = await runLoad(options, (line) => process.stderr.write(line + '\n'));
+    const result = await runLoad(options, (line) => process.stderr.write(line + '\n'), stop.signal);
     process.stdout.write(summaryText(result.report));
     process.stdout.write(`report: ${result.reportPath}\nchart:  ${result.chartPath}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`rostra load: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

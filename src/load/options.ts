@@ -77,7 +77,8 @@ load
                         ramp: join evenly over --ramp-s seconds
                         storm: join storm, all N within --ramp-s seconds (default 5)
   --ramp-s S            seconds for ramp/storm (ramp default 10, storm default 5)
-  --concurrency N       connects in flight at once in steady mode (default 500)
+  --concurrency N       connects in flight at once in steady mode (default 100; more can
+                        overflow a busy server's accept backlog, see docs/benchmarks.md)
   --duration S          whole run in seconds from the first join (default 30, max ${MAX_DURATION_S});
                         the tool stops by itself
   --warmup-s S          seconds after the last join before the steady window (default 2)
@@ -94,6 +95,7 @@ output
 
 The progress line (once a second): listeners connected/requested, delay behind live p50/p99
 in the last second, stalls and failed joins so far, client and server CPU.
+Ctrl-C (SIGINT) or SIGTERM stops the run early; the report is still written.
 Exit status: 0 when the run completed, 1 on a setup error, 2 on bad flags.
 `;
 
@@ -189,7 +191,7 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
     speakers,
     wav: flags['--wav'] ?? '',
     stallMs: int(flags, '--stall-ms', 200, 20, 60_000),
-    concurrency: int(flags, '--concurrency', 500, 1, 100_000),
+    concurrency: int(flags, '--concurrency', 100, 1, 100_000),
     outDir: flags['--out'] ?? `load-reports/${new Date().toISOString().replace(/[:.]/g, '-')}`,
     allowRemote,
     serverPid: int(flags, '--server-pid', 0, 0, 2 ** 22),

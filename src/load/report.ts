@@ -35,6 +35,8 @@ export interface LoadReport {
   version: 1;
   startedAt: string;
   finishedAt: string;
+  /** the run was stopped (SIGINT/SIGTERM) before --duration */
+  stoppedEarly: boolean;
   machine: { cpus: number; model: string; node: string; fdLimit: number };
   options: Omit<LoadOptions, 'token'>;
   target: {

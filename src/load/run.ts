@@ -33,9 +33,28 @@ export interface LoadResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** sleeps `ms` or until `signal` aborts */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Runs one load; `signal` stops it early (the report is still written, `stoppedEarly` set).
+ * `print` gets the progress lines.
+ */
 export async function runLoad(
   o: LoadOptions,
   print: (line: string) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<LoadResult> {
   const startedAt = new Date().toISOString();
   let server: ServerProcess | null = null;
@@ -100,8 +119,8 @@ export async function runLoad(
     joiner.start();
     const endAt = t0 + o.durationS * 1000;
     let steadyAt = Infinity;
-    while (Date.now() < endAt) {
-      await sleep(Math.min(1000 - ((Date.now() - t0) % 1000), endAt - Date.now()));
+    while (Date.now() < endAt && !signal?.aborted) {
+      await pause(Math.min(1000 - ((Date.now() - t0) % 1000), endAt - Date.now()), signal);
       if (steadyAt === Infinity && joiner.lastAt) {
         // everyone attempted: the steady window starts once the connects settled plus warm-up
         const settled = metrics.attempts - metrics.joined - metrics.failedJoins <= 0;
@@ -126,6 +145,7 @@ export async function runLoad(
       target: { url: base, spaceId: space.spaceId, tier: o.tier, serverPid },
       baseline,
       speakers: bots.map((b) => ({ ...b.stats })),
+      stoppedEarly: signal?.aborted ?? false,
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model ?? '?',

@@ -17,6 +17,7 @@ export interface ReportInput {
   /** server CPU (% of a core) and RSS before any listener joined */
   baseline: { pct: number; rss: number };
   speakers: SpeakerReport[];
+  stoppedEarly: boolean;
   machine: LoadReport['machine'];
 }
 
@@ -39,6 +40,7 @@ export function buildReport(i: ReportInput): LoadReport {
     version: 1,
     startedAt: i.startedAt,
     finishedAt: i.finishedAt,
+    stoppedEarly: i.stoppedEarly,
     machine: i.machine,
     options,
     target: i.target,
