@@ -2,6 +2,8 @@
 // Builds the browser app into web/dist/ (served as static files by the Rostra server):
 //   web/src/main.ts                 -> web/dist/app.js          (ESM, minified, sourcemap)
 //   web/src/player/jitter-worklet.ts -> web/dist/jitter-worklet.js (AudioWorklet, if present)
+//   web/src/player/hls-vendor.ts    -> web/dist/hls.js           (hls.js, imported at run time by
+//                                      HlsPlayer only when a listener moves to LL-HLS)
 //   web/public/styles.css (+ css/*)  -> web/dist/styles.css       (bundled, minified)
 //   web/public/* other files        -> web/dist/*               (index.html, icons)
 // No network, no cache; takes well under a second. `--watch` rebuilds on change.
@@ -35,6 +37,9 @@ const entries = [
 const worklet = join(web, 'src/player/jitter-worklet.ts');
 if (existsSync(worklet)) entries.push({ in: worklet, out: 'jitter-worklet' });
 else console.warn('build-web: web/src/player/jitter-worklet.ts not found; skipping the worklet');
+// hls.js (~400 KiB) stays out of app.js: the player import()s this bundle by URL when needed
+const hlsVendor = join(web, 'src/player/hls-vendor.ts');
+if (existsSync(hlsVendor)) entries.push({ in: hlsVendor, out: 'hls' });
 
 // The audio modules (player/, stage/whip-client) are written in parallel by others. Until they
 // exist, resolve them to a module whose classes throw when used, so the rest of the app (and

@@ -40,6 +40,11 @@ export interface WsPlayerOptions {
   workletUrl?: string;
   /** a socket silent this long is presumed dead and reopened, ms; default 10000 */
   idleTimeoutMs?: number;
+  /**
+   * an AudioContext to play into (48 kHz), e.g. one unlocked by an earlier click and shared with
+   * the HLS tier; the player then leaves it open when it stops. Default: its own, closed on stop.
+   */
+  context?: AudioContext;
 }
 
 export interface WsPlayerStats {
@@ -62,12 +67,15 @@ export interface WsPlayerStats {
   connects: number;
   /** binary or text messages that could not be understood */
   badMessages: number;
+  /** sockets that closed (or failed to open) in a row without delivering audio */
+  failedConnects: number;
 }
 
 export class WsPlayer {
   /** tap of decoded audio (a copy), for tests and meters */
   onPcm?: (pcm: Float32Array, mixedAt: number) => void;
-  readonly #opts: Required<Omit<WsPlayerOptions, 'onMessage'>> & Pick<WsPlayerOptions, 'onMessage'>;
+  readonly #opts: Required<Omit<WsPlayerOptions, 'onMessage' | 'context'>> &
+    Pick<WsPlayerOptions, 'onMessage' | 'context'>;
   #state: PlayerState = 'idle';
   #ctx: AudioContext | null = null;
   #node: AudioWorkletNode | null = null;
@@ -87,6 +95,7 @@ export class WsPlayer {
       targetDelayMs: opts.targetDelayMs ?? 150,
       workletUrl: opts.workletUrl ?? '/jitter-worklet.js',
       idleTimeoutMs: opts.idleTimeoutMs ?? 10_000,
+      context: opts.context,
     };
   }
 
@@ -97,7 +106,8 @@ export class WsPlayer {
       throw new Error('WsPlayer: this browser lacks WebCodecs or AudioWorklet; use the HLS tier');
     }
     this.#state = 'connecting';
-    const ctx = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
+    const ctx =
+      this.#opts.context ?? new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
     this.#ctx = ctx;
     void ctx.resume();
     try {
@@ -151,6 +161,7 @@ export class WsPlayer {
       missingFrames: j?.missingFrames ?? 0,
       bufferedMs: j?.bufferedMs ?? 0,
       delayMs: j?.delayMs ?? Number.NaN,
+      failedConnects: this.#attempt,
     };
   }
 
@@ -270,6 +281,6 @@ export class WsPlayer {
     this.#decoder.close();
     this.#node?.disconnect();
     this.#node = null;
-    void this.#ctx?.close();
+    if (this.#ctx !== this.#opts.context) void this.#ctx?.close();
   }
 }

@@ -1,31 +1,58 @@
 /**
- * Listening: the WsPlayer owns the listen socket (/v1/spaces/:id/listen) and plays the mixed
- * stream; bulletins come back through onMessage into the room store. Audio needs a user
- * gesture, so nothing connects until Play. Before that (and after Stop) the room polls the
- * HTTP snapshot every POLL_MS so counts and stage stay fresh.
+ * Listening: a TierPlayer plays the mixed stream on the WebSocket tier (the listen socket,
+ * /v1/spaces/:id/listen, whose bulletins come back through onMessage into the room store) and
+ * moves to LL-HLS by itself when the server asks (switch_tier: overflow, drain) or the socket
+ * keeps failing (web/src/player/tier-player.ts). Audio needs a user gesture, so nothing
+ * connects until Play. Before that (and after Stop) the room polls the HTTP snapshot every
+ * IDLE_POLL_MS; on HLS, which carries no bulletins, every HLS_POLL_MS (the snapshot is
+ * cacheable for 2 s, so a CDN or the browser cache absorbs it). The status line names the tier.
  * Lifecycle: close() (idempotent) stops audio, the socket and the poll.
  */
 import type { SpaceId } from '../../../../src/protocol/ids.js';
 import type { AudienceServerMessage } from '../../../../src/protocol/audience.js';
-import { WsPlayer } from '../../player/ws-player.js';
-import type { PlayerState } from '../../player/ws-player.js';
+import { TierPlayer, type TierStatus } from '../../player/tier-player.js';
 import { api, socketUrl } from '../api.js';
+import { getSession } from '../session.js';
 import { describe, readableError } from '../errors.js';
 import { listenerPanel } from './listener-panel.js';
 import type { ListenerPanel } from './listener-panel.js';
 import type { RoomActions } from './actions.js';
 import type { RoomStore } from './state.js';
 
-/** ms between snapshot polls while not connected */
-const POLL_MS = 5_000;
+/** ms between snapshot polls while not playing */
+const IDLE_POLL_MS = 5_000;
+/** ms between snapshot polls while on LL-HLS (no bulletins there; the snapshot is cached 2 s) */
+const HLS_POLL_MS = 2_000;
 /** ms between player status updates */
 const STATUS_MS = 1_000;
 
-const STATE_TEXT: Partial<Record<PlayerState, string>> = {
+const STATE_TEXT: Partial<Record<TierStatus['state'], string>> = {
   connecting: 'Connecting…',
   buffering: 'Buffering…',
   reconnecting: 'Connection lost; reconnecting…',
+  switching: 'Moving to the HTTP stream…',
 };
+const TIER_TEXT = { websocket: 'WebSocket', hls: 'HLS' } as const;
+
+/** the status line: which tier, how far behind, or the place in the waiting room */
+export function statusText(st: TierStatus): string {
+  if (st.waitingPosition !== null) return `Waiting room: you are number ${st.waitingPosition}`;
+  if (st.state === 'playing' && st.tier) {
+    const behind = Number.isFinite(st.delayMs) ? ` · ${(st.delayMs / 1000).toFixed(1)} s behind` : '';
+    return `Live · ${TIER_TEXT[st.tier]}${behind}`;
+  }
+  return STATE_TEXT[st.state] ?? '';
+}
+
+/** a signed LL-HLS playlist URL for this listener (GET /v1/spaces/:id/media) */
+async function hlsUrl(spaceId: SpaceId): Promise<string> {
+  const token = getSession()?.token;
+  const res = await fetch(`/v1/spaces/${encodeURIComponent(spaceId)}/media`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!res.ok) throw new Error(`media URLs refused: HTTP ${res.status}`);
+  return ((await res.json()) as { hls: string }).hls;
+}
 
 export interface ListenMode {
   el: HTMLElement;
@@ -42,7 +69,8 @@ export function listenMode(
   spacePath: string,
 ): ListenMode {
   let closed = false;
-  let player: WsPlayer | null = null;
+  let player: TierPlayer | null = null;
+  let lastPoll = 0;
 
   const onMessage = (msg: AudienceServerMessage): void => {
     if (msg.type === 'error') {
@@ -50,15 +78,17 @@ export function listenMode(
       return;
     }
     if (msg.type === 'switch_tier') {
-      notify('The server asked to move you to another stream; reconnecting.', 'info');
+      if (msg.tier !== 'websocket') notify('This room is busy; moving you to the HTTP stream.', 'info');
       return;
     }
+    if (msg.type === 'waiting') return; // shown in the status line
     store.applyMessage(msg);
   };
 
   const stop = (): void => {
     player?.stop();
     player = null;
+    delete panel.el.dataset.tier;
     panel.setPlaying('idle');
     panel.setStatus('');
     panel.render(store.state);
@@ -66,10 +96,13 @@ export function listenMode(
 
   const play = async (): Promise<void> => {
     if (closed || player) return;
-    const p = new WsPlayer({
-      url: socketUrl(`/v1/spaces/${encodeURIComponent(spaceId)}/listen`),
+    const p = new TierPlayer({
+      listenUrl: socketUrl(`/v1/spaces/${encodeURIComponent(spaceId)}/listen`),
+      hlsUrl: () => hlsUrl(spaceId),
       onMessage,
+      onTier: (tier) => (panel.el.dataset.tier = tier),
       workletUrl: new URL('jitter-worklet.js', document.baseURI).href,
+      hlsScriptUrl: new URL('hls.js', document.baseURI).href,
     });
     player = p;
     panel.setPlaying('starting');
@@ -98,7 +131,8 @@ export function listenMode(
       // an answered invitation is gone whatever the answer (the server sends no bulletin for it)
       if (cmd.type === 'accept_invite' || cmd.type === 'decline_invite') store.update({ invited: false });
       try {
-        player.send(cmd);
+        if (!player.send(cmd))
+          notify('Not available on the HTTP stream; press Play again to rejoin.', 'error');
       } catch (err) {
         notify(describe(err), 'error');
       }
@@ -110,32 +144,33 @@ export function listenMode(
   const unsub = store.subscribe((s) => panel.render(s));
 
   const poll = window.setInterval(() => {
-    if (player || closed) return;
+    const onHls = player?.tier === 'hls';
+    if ((player && !onHls) || closed) return;
+    if (Date.now() - lastPoll < (onHls ? HLS_POLL_MS : IDLE_POLL_MS) - 100) return;
+    lastPoll = Date.now();
     api
       .getSpace(spaceId)
       .then((snapshot) => {
-        if (!player && !closed) store.update({ snapshot });
+        if ((!player || player.tier === 'hls') && !closed) store.update({ snapshot });
         if (snapshot.space.state === 'ended') store.update({ ended: { reason: 'ended' } });
       })
       .catch(() => undefined);
-  }, POLL_MS);
+  }, 1_000);
 
   const statusTimer = window.setInterval(() => {
     if (!player) return;
-    const st = player.stats();
+    const st = player.status();
     if (st.state === 'ended' && !store.state.ended && !store.state.removed) {
       // refused or closed for good without a bulletin (e.g. sign-in required, banned)
       player.stop();
       player = null;
       panel.setPlaying('idle');
       panel.setStatus('');
+      delete panel.el.dataset.tier;
       notify('The server closed the stream. Press Play to try again.', 'error');
       return;
     }
-    const text =
-      STATE_TEXT[st.state] ??
-      (st.state === 'playing' ? `Live · ${(st.delayMs / 1000).toFixed(1)} s behind` : '');
-    panel.setStatus(text);
+    panel.setStatus(statusText(st));
   }, STATUS_MS);
 
   return {
