@@ -68,7 +68,8 @@ target
                         mount, for comparisons); implies --tier ogg and no speaker bots
 
 load
-  --tier NAME           websocket (default), ogg or hls (when the node serves them)
+  --tier NAME           websocket (default), ogg (listen.opus) or hls (LL-HLS: two HTTP
+                        requests per 200 ms part per listener, an origin without a CDN)
   --listeners N         simulated listeners (default 100). One process holds up to about
                         19,900 sockets (ulimit -n 20000 here, minus ${FD_RESERVE} for itself);
                         counts above what \`ulimit -n\` allows are refused: run several

@@ -17,7 +17,7 @@ import { SpeakerBot } from './speaker/speaker-bot.js';
 import { readWav48kMono, tone } from './speaker/wav.js';
 import { renderChart } from './svg.js';
 import { Joiner } from './joiner.js';
-import { createTier } from './tiers/index.js';
+import { createTier, type ListenerTier } from './tiers/index.js';
 import { buildReport } from './summary.js';
 
 /** ms the server's CPU rate is measured before any listener joins (when its pid is known) */
@@ -62,6 +62,7 @@ export async function runLoad(
   const bots: SpeakerBot[] = [];
   const metrics = new LoadMetrics(o.stallMs);
   let joiner: Joiner | null = null;
+  let tier: ListenerTier | null = null;
   try {
     if (o.spawnServer) {
       server = await spawnServer(o.serverCpus);
@@ -98,7 +99,7 @@ export async function runLoad(
       spaceId: space.spaceId,
       ...(ogg ? { streamPath: ogg.pathname + ogg.search } : {}),
     };
-    const tier = createTier(o.tier, metrics);
+    tier = createTier(o.tier, metrics);
     await tier.check(target);
 
     let baseline = { pct: 0, rss: 0 };
@@ -164,6 +165,7 @@ export async function runLoad(
   } finally {
     joiner?.stop();
     if (joiner) await closeListeners(joiner);
+    tier?.close?.();
     for (const bot of bots) await bot.stop();
     await space?.close().catch(() => undefined);
     await server?.stop();

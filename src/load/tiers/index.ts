@@ -1,6 +1,7 @@
 /** The listener tiers the load tool knows, by name. */
 import type { LoadMetrics } from '../metrics.js';
 import { TierName, type ListenerTier } from './tier.js';
+import { createHlsTier } from './hls-tier.js';
 import { createOggTier } from './ogg-tier.js';
 import { createWsTier } from './ws-tier.js';
 
@@ -10,6 +11,5 @@ export * from './tier.js';
 export function createTier(name: TierName, metrics: LoadMetrics): ListenerTier {
   if (name === TierName.websocket) return createWsTier(metrics);
   if (name === TierName.ogg) return createOggTier(metrics);
-  // LL-HLS (blocking playlist reloads + parts per listener) is the next tier to add; see tier.ts
-  throw new Error(`the load tool cannot simulate ${name} listeners yet (websocket and ogg only)`);
+  return createHlsTier(metrics);
 }

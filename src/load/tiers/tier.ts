@@ -4,8 +4,8 @@
  * timers, no decoding) because one process simulates ~15k of them.
  *
  *   websocket  GET /v1/spaces/:id/listen (ws-tier.ts)      audio batches with seq and mixedAt
- *   ogg        GET /v1/spaces/:id/listen.opus             Ogg pages: granule -> seq, no mixedAt
- *   hls        GET /v1/spaces/:id/hls/playlist.m3u8       blocking playlist reload + parts
+ *   ogg        GET /v1/spaces/:id/listen.opus?media=…     Ogg pages: granule -> seq (ogg-tier.ts)
+ *   hls        GET /v1/spaces/:id/hls/:token/playlist.m3u8 blocking playlist reload + parts (hls-tier.ts)
  */
 import type { ListenerProbe } from '../probe.js';
 import type { LoadMetrics } from '../metrics.js';
@@ -39,6 +39,8 @@ export interface ListenerTier {
   open(target: TierTarget, probe: ListenerProbe): TierListener;
   /** checks once, before the run, that the node serves this tier; throws a clear Error if not */
   check(target: TierTarget): Promise<void>;
+  /** releases what the tier shares between listeners (connection pools); after all listeners closed */
+  close?(): void;
 }
 
 export type TierFactory = (metrics: LoadMetrics) => ListenerTier;
