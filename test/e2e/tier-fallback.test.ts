@@ -135,7 +135,7 @@ void describe('the listener view chooses its tier', { timeout: 120_000 }, () => 
     await sleep(2_500);
     const t = await tone(a, 2_000);
     console.log(`A on WebSocket: "${text}"; 440 Hz ${t.a440.toFixed(4)}, 700 Hz ${t.off.toFixed(4)}`);
-    assert.equal(await a.$eval('.listener-panel', (el) => (el as HTMLElement).dataset.tier), 'websocket');
+    assert.equal(await a.getAttribute('.listener-panel', 'data-tier'), 'websocket');
     assert.ok(t.samples > 48_000, `decoded ${t.samples} samples`);
     assert.ok(t.a440 > 0.05 && t.a440 > 10 * t.off, 'the tone is heard');
   });
@@ -151,7 +151,7 @@ void describe('the listener view chooses its tier', { timeout: 120_000 }, () => 
       `B moved by the server: "${text}"; 440 Hz ${t.a440.toFixed(4)}, 700 Hz ${t.off.toFixed(4)}, ` +
         `HLS chunks ${hlsChunks}, WebCodecs chunks ${decoded}`,
     );
-    assert.equal(await b.$eval('.listener-panel', (el) => (el as HTMLElement).dataset.tier), 'hls');
+    assert.equal(await b.getAttribute('.listener-panel', 'data-tier'), 'hls');
     assert.equal(decoded, 0, 'B never played over the WebSocket');
     assert.ok(hlsChunks > 10, 'the media element fed the audio graph');
     assert.ok(t.a440 > 0.05 && t.a440 > 10 * t.off, 'the tone is heard over HLS');
@@ -172,10 +172,10 @@ void describe('the listener view chooses its tier', { timeout: 120_000 }, () => 
       `A moved by itself after ${movedMs} ms: "${text}"; 440 Hz ${t.a440.toFixed(4)}, ` +
         `700 Hz ${t.off.toFixed(4)}, HLS chunks ${hlsChunks}`,
     );
-    assert.equal(await a.$eval('.listener-panel', (el) => (el as HTMLElement).dataset.tier), 'hls');
+    assert.equal(await a.getAttribute('.listener-panel', 'data-tier'), 'hls');
     assert.ok(hlsChunks > 10, 'the media element fed the audio graph');
     assert.ok(t.a440 > 0.05 && t.a440 > 10 * t.off, 'the tone is heard over HLS');
     // the play button still says Stop: the listener never had to press anything again
-    assert.equal(await a.$eval('[data-testid=play]', (el) => (el as HTMLElement).dataset.state), 'playing');
+    assert.equal(await a.getAttribute('[data-testid=play]', 'data-state'), 'playing');
   });
 });
