@@ -188,8 +188,8 @@ export class Admission {
   #startPump(): void {
     if (this.#pump || this.#closed) return;
     // 50 ms: fine enough that the join rate is smooth, coarse enough to cost nothing
+    // (not unref'd: it runs only while someone waits, and close() clears it)
     this.#pump = setInterval(() => this.#drain(), 50);
-    this.#pump.unref?.();
   }
 
   #drain(): void {
