@@ -2,12 +2,14 @@
  * `rostra` command line:
  *   rostra start [flags]          run a node (embedded default: SQLite file, in-memory bus)
  *   rostra token --handle NAME    mint a signed token for an existing account
+ *   rostra load [flags]           simulated listeners and speakers against a node (see rostra load --help)
  *   rostra --help
  */
 import { join } from 'node:path';
 import { Grant } from '../protocol/api.js';
 import { SqliteStore } from '../adapters/store-sqlite/index.js';
 import { createTokenService, loadTokenSecret } from '../control/auth/index.js';
+import { runLoadCommand } from '../load/command.js';
 import { parseArgs } from './args.js';
 import { configHelp, loadConfig } from './config.js';
 import { startRostra } from './server.js';
@@ -18,6 +20,8 @@ usage:
   rostra start [settings]            run a node on the embedded default (SQLite file, in-memory bus)
   rostra token --handle NAME [--grants listen,speak,admin] [--ttl SECONDS] [--data-dir DIR]
                                      print a signed token for an existing account
+  rostra load [flags]                simulated listeners (WebSocket, LL-HLS, Ogg) and speaker bots
+                                     against a node on this machine; rostra load --help for flags
   rostra --help                      this text
 
 settings (flag, environment variable, default):
@@ -31,6 +35,7 @@ Examples:
 
 async function main(argv: readonly string[]): Promise<number> {
   const { command, flags } = parseArgs(argv);
+  if (command === 'load') return runLoadCommand(flags);
   if (flags['--help'] || command === 'help' || command === '') {
     process.stdout.write(HELP);
     return command === '' && !flags['--help'] ? 2 : 0;
