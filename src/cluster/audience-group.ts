@@ -129,6 +129,11 @@ export class AudienceGroup {
     if (msg.type === 'snapshot') this.#dropStaleStageSockets(snapshot);
   }
 
+  /** the raised hands last heard from the home */
+  get lastRequests(): readonly SpeakRequest[] {
+    return this.#requests;
+  }
+
   /** the latest raised hands, for the welcome of a moderator's stage socket (sends nothing) */
   rememberRequests(requests: SpeakRequest[]): void {
     this.#requests = requests;

@@ -28,6 +28,7 @@ import { AudienceGroup, roleIn } from './audience-group.js';
 import { decode, encodeAudio, encodeJson, type CallBody, type ClusterMessage } from './codec.js';
 import { HomeLease } from './home-lease.js';
 import { PRESENCE_BEAT_MS, PresenceMerger, toReport } from './presence.js';
+import { restoreStage } from './restore.js';
 import { homeLeaseKey, holderOf, parseHolder, topics } from './topics.js';
 import type { NodeContext } from './node-context.js';
 
@@ -220,6 +221,7 @@ export class SpaceNode implements RoomHandle {
     const now = this.ctx.clock.now();
     if (this.#role === 'home') {
       this.#merger?.expire(now);
+      if (!this.#cmdSub) void this.#subscribeCommands();
       return;
     }
     // an edge with no sockets left unsubscribes after a while (bus traffic follows listeners)
@@ -331,6 +333,8 @@ export class SpaceNode implements RoomHandle {
       grantedAt,
     );
     this.#role = 'home';
+    // what the previous home last said about the live stage (nothing on a first homing)
+    const last = { snapshot: this.#snapshot, requests: this.group.lastRequests };
     let room: Room;
     try {
       await engine.release(this.id); // a stale room of an earlier term, if any
@@ -349,13 +353,21 @@ export class SpaceNode implements RoomHandle {
     this.#merger = new PresenceMerger(room, this.ctx.self);
     this.#merger.apply(this.ctx.self, toReport(++this.#presenceSeq, this.group.presence), clock.now());
     this.#wireRoom(room);
-    try {
-      this.#cmdSub = await this.ctx.bus.subscribe(topics.cmd(this.id), (data) => this.#onCommand(data));
-    } catch (err) {
-      log.warn({ err, spaceId: this.id }, 'home could not subscribe to commands; will retry on next renew');
-    }
+    await this.#subscribeCommands();
     this.#snapshot = room.snapshot();
     this.#heartbeat();
+    await restoreStage(room, last, log);
+  }
+
+  async #subscribeCommands(): Promise<void> {
+    if (this.#cmdSub || this.#role !== 'home') return;
+    try {
+      const sub = await this.ctx.bus.subscribe(topics.cmd(this.id), (data) => this.#onCommand(data));
+      if (this.#role === 'home' && !this.#cmdSub) this.#cmdSub = sub;
+      else await sub.unsubscribe();
+    } catch (err) {
+      this.ctx.log.warn({ err, spaceId: this.id }, 'home could not subscribe to commands; retrying');
+    }
   }
 
   #wireRoom(room: Room): void {

@@ -13,8 +13,8 @@ import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
 
 const TONE = 2000; // Goertzel amplitude that means "the 440 Hz tone is in this frame"
 
-function probe(s: TestSocket): ListenProbe {
-  const p = new ListenProbe(440);
+function probe(s: TestSocket, hz = 440): ListenProbe {
+  const p = new ListenProbe(hz);
   for (const b of s.binary) p.batch(b);
   s.ws.on('message', (data, isBinary) => {
     if (isBinary) p.batch(data as Buffer);
@@ -35,11 +35,11 @@ async function until(
 }
 
 /** a client that keeps trying to publish (as the web client does), on the given nodes in turn */
-async function publishWithRetry(urls: string[], spaceId: string, token: string, timeoutMs: number) {
+async function publishWithRetry(urls: string[], spaceId: string, token: string, timeoutMs: number, hz = 440) {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; ; i++) {
     try {
-      return await publishTone(urls[i % urls.length] as string, spaceId, token);
+      return await publishTone(urls[i % urls.length] as string, spaceId, token, { hz });
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 250));
@@ -51,6 +51,7 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
   const ttl = 1_500;
   const c = await startMemoryCluster(3, { config: { homeLeaseMs: ttl } });
   let speaker: WeriftSpeaker | null = null;
+  let bobSpeaker: WeriftSpeaker | null = null;
   try {
     const [a, b, d] = c.nodes.map((n) => n.url) as [string, string, string];
     const host = await signUp(a, 'host');
@@ -82,10 +83,36 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
       5000,
       'tone on both edges',
     );
+    // a second speaker, brought up from an edge: raises a hand there, publishes through it (WHIP proxied)
+    const bob = await signUp(d, 'bob');
+    const bobListen = await TestSocket.open(d, `/v1/spaces/${spaceId}/listen`, bob.token);
+    await bobListen.waitType('welcome');
+    assert.equal((await bobListen.command({ type: 'raise_hand' })).type, 'ack');
+    await until(
+      async () =>
+        (
+          await api(a, 'POST', `/v1/spaces/${spaceId}/actions`, {
+            token: host.token,
+            body: { type: 'approve_request', userId: bob.id },
+          })
+        ).status === 200,
+      3000,
+      'bob approved',
+    );
+    await bobListen.waitFor((m) => m.type === 'role' && m.role === 'speaker', 3000, 'bob speaker');
+    bobSpeaker = await publishTone(d, spaceId, bob.token, { hz: 660 });
+    const bobOn = await api(d, 'POST', `/v1/spaces/${spaceId}/actions`, {
+      token: bob.token,
+      body: { type: 'unmute' },
+    });
+    assert.equal(bobOn.status, 200, JSON.stringify(bobOn.body));
+    const q1 = probe(l1, 660);
+    await until(() => q1.frames.some((f) => f.tone > TONE), 5000, 'bob heard');
 
     const cutAt = Date.now();
     c.cut(0);
     await speaker.close();
+    await bobSpeaker.close();
     // the speaker's client notices its session died and publishes again, on any node that answers
     speaker = await publishWithRetry([b, d], spaceId, host.token, 15_000);
     // as the web client does after reconnecting: re-apply its mic state
@@ -96,6 +123,14 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
     );
     const newHome = c.homeOf(spaceId);
     assert.ok(newHome === 'node1' || newHome === 'node2', `new home ${newHome}`);
+    // the new home put the stage back as the old one last announced it: bob is a speaker, unmuted
+    const snap = await api(d, 'GET', `/v1/spaces/${spaceId}`);
+    assert.ok(
+      snap.body.stage.some((m: any) => m.userId === bob.id && m.role === 'speaker' && !m.muted),
+      JSON.stringify(snap.body.stage),
+    );
+    bobSpeaker = await publishWithRetry([d, b], spaceId, bob.token, 10_000, 660);
+    await until(() => q1.after(cutAt).some((f) => f.tone > TONE), 10_000, 'bob heard again');
     const tookOverMs = Date.now() - cutAt;
     await until(
       () => p1.after(cutAt).some((f) => f.tone > TONE) && p2.after(cutAt).some((f) => f.tone > TONE),
@@ -121,15 +156,17 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
       'the gap shows in mixedAt: no frames invented',
     );
     const counts = await l2.waitFor(
-      (m) => m.type === 'counts' && m.counts.listeningNow === 2 && m.counts !== undefined,
+      (m) => m.type === 'counts' && m.counts.listeningNow === 3 && m.counts !== undefined,
       8000,
       'count after failover',
     );
-    assert.equal(counts.counts.listeningNow, 2);
+    assert.equal(counts.counts.listeningNow, 3);
     l1.close();
     l2.close();
+    bobListen.close();
   } finally {
     await speaker?.close();
+    await bobSpeaker?.close();
     await c.stop();
   }
 });
