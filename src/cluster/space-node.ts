@@ -53,6 +53,8 @@ export class SpaceNode implements RoomHandle {
   readonly group: AudienceGroup;
   #role: Role_ = 'edge';
   #snapshot: SpaceSnapshot;
+  /** the cached snapshot came from a home (not only from the store) */
+  #fromHome = false;
   /** highest home fencing token seen */
   #token = 0;
   #home: { node: NodeId; url: string } | null = null;
@@ -308,6 +310,7 @@ export class SpaceNode implements RoomHandle {
           requests: SpeakRequest[];
         };
         this.#snapshot = snap.snapshot;
+        this.#fromHome = true;
         this.group.rememberRequests(snap.requests);
       } catch {
         // home silent: the watcher takes over after the lease ttl; the store's view meanwhile
@@ -334,7 +337,7 @@ export class SpaceNode implements RoomHandle {
     );
     this.#role = 'home';
     // what the previous home last said about the live stage (nothing on a first homing)
-    const last = { snapshot: this.#snapshot, requests: this.group.lastRequests };
+    const last = this.#fromHome ? { snapshot: this.#snapshot, requests: this.group.lastRequests } : null;
     let room: Room;
     try {
       await engine.release(this.id); // a stale room of an earlier term, if any
@@ -356,7 +359,7 @@ export class SpaceNode implements RoomHandle {
     await this.#subscribeCommands();
     this.#snapshot = room.snapshot();
     this.#heartbeat();
-    await restoreStage(room, last, log);
+    if (last) await restoreStage(room, last, log);
   }
 
   async #subscribeCommands(): Promise<void> {
@@ -480,10 +483,14 @@ export class SpaceNode implements RoomHandle {
     switch (msg.t) {
       case 'home':
         this.#snapshot = msg.snapshot;
+        this.#fromHome = true;
         this.group.rememberRequests(msg.requests);
         return;
       case 'bulletin':
-        if (msg.msg.type === 'snapshot') this.#snapshot = msg.msg.snapshot;
+        if (msg.msg.type === 'snapshot') {
+          this.#snapshot = msg.msg.snapshot;
+          this.#fromHome = true;
+        }
         if (msg.msg.type === 'counts') this.#snapshot = { ...this.#snapshot, counts: msg.msg.counts };
         if (msg.msg.type === 'ended') {
           if (this.#role === 'home') return; // the room's own ended handler ends the group
