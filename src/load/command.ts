@@ -52,6 +52,16 @@ export function summaryText(r: LoadReport): string {
       (r.toolMaxLagMs >= 200 ? ' (the tool itself lagged: stalls may be its own)' : ''),
     `per-listener-second figures from: ${r.steadyWindow.used === 'steady' ? `the steady window ${r.steadyWindow.fromS}-${r.steadyWindow.toS} s` : 'the whole run (not everyone joined)'}`,
   ];
+  const st = r.stage;
+  if (st.speakerToSpeakerMs.all.count > 0)
+    lines.push(
+      `speaker-to-speaker ms: before listeners p50 ${st.speakerToSpeakerMs.baseline.p50} p99 ${st.speakerToSpeakerMs.baseline.p99}` +
+        `, steady p50 ${st.speakerToSpeakerMs.steady.p50} p99 ${st.speakerToSpeakerMs.steady.p99}`,
+    );
+  if (st.mixerOnTime.baseline !== null || st.mixerOnTime.steady !== null)
+    lines.push(
+      `mixer on time: before listeners ${st.mixerOnTime.baseline ?? '-'}, steady ${st.mixerOnTime.steady ?? '-'}`,
+    );
   if (srv)
     lines.push(
       `server CPU: ${srv.usPerListenerSecond} µs per listener-second (net of baseline ${srv.netUsPerListenerSecond}), ` +

@@ -103,5 +103,14 @@ export interface LoadReport {
     } | null;
   };
   speakers: SpeakerReport[];
+  /** the speakers' path: before any listener (baseline) vs the steady window under load */
+  stage: {
+    /** bot-to-bot delay of forwarded speech, ms (needs 2+ speaker bots) */
+    speakerToSpeakerMs: { all: Percentiles; baseline: Percentiles; steady: Percentiles };
+    /** forwarded packets that matched no remembered payload */
+    unmatchedForwarded: number;
+    /** share of mixer ticks on time (from /metrics); null when not measured */
+    mixerOnTime: { baseline: number | null; steady: number | null };
+  };
   series: Sample[];
 }

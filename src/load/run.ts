@@ -16,9 +16,10 @@ import { prepareSpace, type PreparedSpace } from './setup.js';
 import { SpeakerBot } from './speaker/speaker-bot.js';
 import { readWav48kMono, tone } from './speaker/wav.js';
 import { renderChart } from './svg.js';
+import { readMixerCounters, StageMeter } from './speaker/stage-meter.js';
 import { Joiner } from './joiner.js';
 import { createTier, type ListenerTier } from './tiers/index.js';
-import { buildReport } from './summary.js';
+import { buildReport, stageReport, type MixerReadings } from './summary.js';
 
 /** ms the server's CPU rate is measured before any listener joins (when its pid is known) */
 const BASELINE_MS = 2000;
@@ -81,12 +82,14 @@ export async function runLoad(
           }
         : await prepareSpace(base, o.speakers, 'rostra load');
     const clip = o.wav ? readWav48kMono(o.wav) : tone(440, 2);
+    const meter = new StageMeter();
     for (const account of space.speakers.slice(0, o.speakers)) {
       const bot = new SpeakerBot({
         baseUrl: base,
         spaceId: space.spaceId,
         token: account.token,
         clip,
+        meter,
       });
       bots.push(bot);
       await bot.start();
@@ -102,11 +105,17 @@ export async function runLoad(
     tier = createTier(o.tier, metrics);
     await tier.check(target);
 
+    // baseline before any listener: server CPU/RSS, mixer on-time, speaker-to-speaker delay
     let baseline = { pct: 0, rss: 0 };
-    if (serverPid) {
-      const a = readProc(serverPid);
+    const mixer: MixerReadings = { before: null, baselineEnd: null, steadyStart: null, end: null };
+    if (serverPid || bots.length > 0) {
+      const a = serverPid ? readProc(serverPid) : null;
+      mixer.before = ogg ? null : await readMixerCounters(base);
+      meter.phase = 'baseline';
       await sleep(BASELINE_MS);
-      const b = readProc(serverPid);
+      meter.phase = 'load';
+      mixer.baselineEnd = ogg ? null : await readMixerCounters(base);
+      const b = serverPid ? readProc(serverPid) : null;
       if (a && b)
         baseline = {
           pct: (b.cpuUs - a.cpuUs) / 1e4 / (BASELINE_MS / 1000),
@@ -127,13 +136,19 @@ export async function runLoad(
         const settled = metrics.attempts - metrics.joined - metrics.failedJoins <= 0;
         if (settled) steadyAt = Date.now() + o.warmupS * 1000;
       }
-      if (!metrics.steady && Date.now() >= steadyAt) metrics.steady = true;
+      if (!metrics.steady && Date.now() >= steadyAt) {
+        metrics.steady = true;
+        meter.phase = 'steady';
+        if (mixer.before) mixer.steadyStart = await readMixerCounters(base);
+      }
       const s = sampler.sample();
       if (!o.quiet) print(progressLine(s, o.listeners));
       if (server && serverPid && !readProc(serverPid)) throw new Error('the spawned server exited');
     }
     joiner.stop();
     sampler.stop();
+    meter.phase = 'load';
+    if (mixer.before) mixer.end = await readMixerCounters(base);
     metrics.steady = false;
     const finishedAt = new Date().toISOString();
     const report = buildReport({
@@ -146,6 +161,7 @@ export async function runLoad(
       target: { url: base, spaceId: space.spaceId, tier: o.tier, serverPid },
       baseline,
       speakers: bots.map((b) => ({ ...b.stats })),
+      stage: stageReport(meter, mixer),
       stoppedEarly: signal?.aborted ?? false,
       machine: {
         cpus: cpus().length,

@@ -5,6 +5,30 @@ import type { LoadOptions } from './options.js';
 import { selfCpuUs } from './proc.js';
 import type { LoadReport, SpeakerReport } from './report.js';
 import type { Sampler } from './sampler.js';
+import { onTimeRate, type MixerCounters, type StageMeter } from './speaker/stage-meter.js';
+
+/** /metrics mixer counters at the edges of the baseline and steady windows */
+export interface MixerReadings {
+  before: MixerCounters | null;
+  baselineEnd: MixerCounters | null;
+  steadyStart: MixerCounters | null;
+  end: MixerCounters | null;
+}
+
+export function stageReport(meter: StageMeter, m: MixerReadings): LoadReport['stage'] {
+  return {
+    speakerToSpeakerMs: {
+      all: meter.all.summary(),
+      baseline: meter.baseline.summary(),
+      steady: meter.steady.summary(),
+    },
+    unmatchedForwarded: meter.unmatched,
+    mixerOnTime: {
+      baseline: onTimeRate(m.before, m.baselineEnd),
+      steady: onTimeRate(m.steadyStart, m.end),
+    },
+  };
+}
 
 export interface ReportInput {
   o: LoadOptions;
@@ -17,6 +41,7 @@ export interface ReportInput {
   /** server CPU (% of a core) and RSS before any listener joined */
   baseline: { pct: number; rss: number };
   speakers: SpeakerReport[];
+  stage: LoadReport['stage'];
   stoppedEarly: boolean;
   machine: LoadReport['machine'];
 }
@@ -104,6 +129,7 @@ export function buildReport(i: ReportInput): LoadReport {
         : null,
     },
     speakers: i.speakers,
+    stage: i.stage,
     series,
   };
 }

@@ -15,6 +15,7 @@ import {
 } from 'werift';
 import { FRAME_MS, FRAME_SAMPLES } from '../../protocol/audience.js';
 import { LIMITS } from '../../protocol/limits.js';
+import type { StageMeter } from './stage-meter.js';
 
 /** recvonly slots in the offer: everyone else on a full stage */
 const STAGE_SLOTS = LIMITS.maxOnStage - 1;
@@ -27,6 +28,8 @@ export interface SpeakerBotOptions {
   token: string;
   /** 48 kHz mono samples, looped */
   clip: Int16Array;
+  /** notes sent and forwarded payloads for the speaker-to-speaker delay */
+  meter?: StageMeter;
 }
 
 export interface SpeakerStats {
@@ -62,6 +65,9 @@ export class SpeakerBot {
     this.#pc = pc;
     const send = pc.addTransceiver('audio', { direction: 'sendonly' });
     for (let i = 0; i < STAGE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    const meter = this.o.meter;
+    if (meter)
+      pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => meter.received(rtp.payload)));
     await pc.setLocalDescription(await pc.createOffer());
     const gatherBy = Date.now() + CONNECT_TIMEOUT_MS;
     while (pc.iceGatheringState !== 'complete' && Date.now() < gatherBy) await sleep(20);
@@ -109,6 +115,7 @@ export class SpeakerBot {
       while (n < due) {
         const off = (n % framesInClip) * FRAME_SAMPLES;
         const payload = Buffer.from(enc.encode(clip.subarray(off, off + FRAME_SAMPLES)));
+        this.o.meter?.sent(payload);
         const header = new RtpHeader({
           sequenceNumber: seq & 0xffff,
           timestamp: (n * FRAME_SAMPLES) >>> 0,
