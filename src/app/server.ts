@@ -99,7 +99,9 @@ export async function startRostra(
   };
   const app = await createHttpApp(deps);
   const sockets = installWebSockets(app.server, deps);
-  await app.listen({ port: config.port, host: config.host });
+  // a join storm arrives faster than one event loop accepts: a deep accept queue (capped by
+  // net.core.somaxconn, 4096 here) holds the burst instead of resetting connections
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
