@@ -17,7 +17,17 @@ const restrict = (patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'data/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'web/dist/**',
+      'data/**',
+      'coverage/**',
+      'load-reports/**',
+      '.tmp*/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -46,6 +56,7 @@ export default tseslint.config(
   },
   {
     files: ['src/protocol/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: restrict([
       '**/core/**',
       '**/stage/**',
