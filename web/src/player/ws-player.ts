@@ -11,6 +11,7 @@
  *                        +---- reconnecting <---+
  *   'ended'/'removed' bulletin or a final close code -> ended;  stop() -> stopped (both final)
  */
+import { carryToken } from './carry-token.js';
 import {
   decodeAudioBatch,
   SAMPLE_RATE,
@@ -235,7 +236,7 @@ export class WsPlayer {
         this.#finish('stopped');
         return;
       }
-      this.#opts.url = msg.url;
+      this.#opts.url = carryToken(this.#opts.url, msg.url);
       const old = this.#ws;
       this.#ws = null;
       old?.close(1000, 'switching');
