@@ -8,6 +8,9 @@
 import { join } from 'node:path';
 import { Grant } from '../protocol/api.js';
 import { SqliteStore } from '../adapters/store-sqlite/index.js';
+import { PostgresStore } from '../adapters/store-postgres/index.js';
+import { isClusterConfig } from '../cluster/index.js';
+import type { Store } from '../core/ports/store.js';
 import { createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import { runLoadCommand } from '../load/command.js';
 import { parseArgs } from './args.js';
@@ -75,7 +78,10 @@ async function token(flags: Record<string, string>): Promise<number> {
     return 2;
   }
   const config = loadConfig(flags);
-  const store = new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
+  // the same store the node uses: PostgreSQL for a cluster node, else the SQLite file
+  const store: Store = isClusterConfig(config)
+    ? await PostgresStore.open({ connectionString: config.databaseUrl, schema: config.pgSchema })
+    : new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
   try {
     const account = await store.getAccountByHandle(handle.toLowerCase());
     if (!account) {

@@ -23,6 +23,8 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
     // behind a proxy set trustProxy in front; by default the socket address is the client
     trustProxy: false,
     return503OnClosing: true,
+    // close() also ends idle keep-alive and long media responses, so a stopping node cannot hang
+    forceCloseConnections: true,
     connectionTimeout: 0,
     keepAliveTimeout: 65_000,
   });
