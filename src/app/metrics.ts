@@ -7,6 +7,10 @@ export interface MetricSources {
   stageSockets: () => number;
   audience: () => { batches: number; bytes: number; skipped: number; droppedSlow: number };
   mixer: () => { frames: number; lateTicks: number };
+  /** HTTP media tiers: LL-HLS streams packaged here, Ogg streams and their listeners */
+  media: () => { hlsStreams: number; oggStreams: number; oggListeners: number };
+  /** admission control of listen sockets */
+  admission: () => { waiting: number; admitted: number; queued: number; overflowed: number; refused: number };
 }
 
 /** One Prometheus registry per server (so several servers in one test process do not clash). */
@@ -56,5 +60,24 @@ export function createMetrics(sources: MetricSources): { registry: Registry; tex
   );
   counter('rostra_mixer_frames_total', 'mixed 20 ms frames produced', () => sources.mixer().frames);
   counter('rostra_mixer_late_ticks_total', 'mixer ticks that ran late', () => sources.mixer().lateTicks);
+  gauge('rostra_hls_streams', 'LL-HLS streams packaged on this node', () => sources.media().hlsStreams);
+  gauge('rostra_ogg_listeners', 'Ogg/Opus HTTP listeners on this node', () => sources.media().oggListeners);
+  gauge('rostra_admission_waiting', 'listeners in the waiting room', () => sources.admission().waiting);
+  counter('rostra_admission_admitted_total', 'listen sockets admitted', () => sources.admission().admitted);
+  counter(
+    'rostra_admission_queued_total',
+    'joins that went through the waiting room',
+    () => sources.admission().queued,
+  );
+  counter(
+    'rostra_admission_overflowed_total',
+    'joins sent to the LL-HLS tier',
+    () => sources.admission().overflowed,
+  );
+  counter(
+    'rostra_admission_refused_total',
+    'joins refused (rate limits, server busy)',
+    () => sources.admission().refused,
+  );
   return { registry, text: () => registry.metrics() };
 }

@@ -68,13 +68,6 @@ export async function startRostra(
     batchFrames: config.batchFrames,
     sinks: [...media.sinks, recorder.sink],
   });
-  const metrics = createMetrics({
-    rooms: () => hub.stats().rooms,
-    listeners: () => hub.stats().listeners,
-    stageSockets: () => hub.stats().stageSockets,
-    audience: () => hub.audienceStats(),
-    mixer: () => stage.stats(),
-  });
   const admission = new Admission({
     maxListeners: config.maxListeners,
     joinPerSecond: config.joinRate,
@@ -82,6 +75,15 @@ export async function startRostra(
     maxWaiting: config.maxWaiting,
     addressJoinPerSecond: config.addressJoinRate,
     addressJoinBurst: Math.max(1, Math.round(config.addressJoinRate * 5)),
+  });
+  const metrics = createMetrics({
+    rooms: () => hub.stats().rooms,
+    listeners: () => hub.stats().listeners,
+    stageSockets: () => hub.stats().stageSockets,
+    audience: () => hub.audienceStats(),
+    mixer: () => stage.stats(),
+    media: () => media.stats(),
+    admission: () => admission.stats(),
   });
   const deps: ControlDeps = {
     store,

@@ -169,4 +169,6 @@ test('/healthz and /metrics answer', async () => {
   assert.match(String(metrics.body), /rostra_rooms \d+/);
   assert.match(String(metrics.body), /rostra_listeners \d+/);
   assert.match(String(metrics.body), /rostra_mixer_frames_total/);
+  assert.match(String(metrics.body), /rostra_admission_waiting \d+/);
+  assert.match(String(metrics.body), /rostra_ogg_listeners \d+/);
 });
