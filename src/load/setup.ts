@@ -55,6 +55,8 @@ export async function prepareSpace(base: string, speakers: number, title: string
   sockets.push(stage);
   await stage.waitFor((m) => m.type === 'welcome', 'stage welcome');
   await stage.command({ type: 'go_live' });
+  // everyone comes on stage muted (no hot mics); a bot that publishes unmutes itself
+  await stage.command({ type: 'unmute' });
   const accounts: Account[] = [host];
   for (let i = 1; i < speakers; i++) {
     const guest = await signUp(base, 'spk');
@@ -65,6 +67,7 @@ export async function prepareSpace(base: string, speakers: number, title: string
     await listen.waitFor((m) => m.type === 'invited', 'invite');
     await listen.command({ type: 'accept_invite' });
     await listen.waitFor((m) => m.type === 'role' && m.role !== 'listener', 'speaker role');
+    await post(base, `/v1/spaces/${spaceId}/actions`, { type: 'unmute' }, guest.token);
     accounts.push(guest);
   }
   let closed = false;
