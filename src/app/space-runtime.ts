@@ -17,6 +17,8 @@ import type { FrameSink, SinkFactory, StagePlane } from './stage-plane.js';
 
 /** ms between two `levels` messages (the mixer reports more often) */
 const LEVELS_INTERVAL_MS = 200;
+/** the SinkFactory name of the recorder (src/app/tiers/recorder.ts), switched by set_recording */
+const RECORDER = 'recorder';
 /** ms the ended notice gets to reach clients before their sockets are closed */
 const ENDED_CLOSE_DELAY_MS = 1_000;
 
@@ -35,7 +37,7 @@ export class SpaceRuntime {
     private readonly log: Logger,
     batchFrames: number,
     private readonly onClosed: () => void,
-    sinkFactories: readonly SinkFactory[] = [],
+    private readonly sinkFactories: readonly SinkFactory[] = [],
   ) {
     const info = room.snapshot().space;
     for (const factory of sinkFactories) {
@@ -63,6 +65,7 @@ export class SpaceRuntime {
     });
     ev.on('kicked', (userId, reason) => this.#kick(userId, reason));
     ev.on('mix', (audible) => stage.setAudible(room.id, audible));
+    ev.on('recording', (on) => this.#switchRecording(on));
     ev.on('ended', (reason) => this.#end(reason));
     stage.openSpace(room.id);
     stage.setAudible(room.id, room.mixList());
@@ -184,6 +187,31 @@ export class SpaceRuntime {
       if (actor.userId !== userId) continue;
       send(ws, notice);
       ws.close(code, reason);
+    }
+  }
+
+  /**
+   * set_recording: on creates the recorder through its factory (it appends to the Space's
+   * one log, so the time it was off becomes a marked gap in the replay); off ends it (log
+   * synced and closed, status finished: what was recorded stays replayable). Nodes without
+   * a recorder factory (cluster edges) do nothing: the home records.
+   */
+  #switchRecording(on: boolean): void {
+    if (this.#closed) return;
+    const factory = this.sinkFactories.find((f) => f.name === RECORDER);
+    const current = this.sinks.get(RECORDER);
+    if (on && !current && factory) {
+      const sink = factory.create({ id: this.room.id, recording: true });
+      if (sink) this.sinks.set(RECORDER, sink);
+      this.log.info({ recorder: sink !== null }, 'recording switched on');
+    } else if (!on && current) {
+      this.sinks.delete(RECORDER);
+      try {
+        current.end();
+      } catch (err) {
+        this.log.error({ err }, 'the recorder failed to end');
+      }
+      this.log.info({}, 'recording switched off');
     }
   }
 

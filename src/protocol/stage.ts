@@ -27,6 +27,8 @@ export type StageClientMessage = WithRef<
   | { type: 'remove'; userId: UserId }
   | { type: 'ban'; userId: UserId }
   | { type: 'react'; emoji: ReactionEmoji }
+  /** host (or admin) only: switch the recording of this Space on or off (docs/recording.md) */
+  | { type: 'set_recording'; on: boolean }
   | { type: 'ping' }
 >;
 export type StageClientType = StageClientMessage['type'];

@@ -71,6 +71,7 @@ export const PATCH_COLUMNS = {
   endedAt: 'ended_at',
   title: 'title',
   description: 'description',
+  recording: 'recording',
 } as const;
 
 /**

@@ -178,7 +178,7 @@ export class SqliteStore implements Store {
             const value = patch[key as keyof SpacePatch];
             if (value === undefined) continue;
             sets.push(`${column} = ?`);
-            values.push(value);
+            values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value); // no booleans in SQLite
           }
           const where = expectState === undefined ? 'id = ?' : 'id = ? AND state = ?';
           const whereValues = expectState === undefined ? [id] : [id, expectState];

@@ -54,6 +54,7 @@ export const stageClientSchema = z.discriminatedUnion('type', [
   target('remove'),
   target('ban'),
   z.strictObject({ type: z.literal('react'), emoji, ref }),
+  z.strictObject({ type: z.literal('set_recording'), on: z.boolean(), ref }),
   plain('ping'),
 ]) satisfies z.ZodType<StageClientMessage>;
 

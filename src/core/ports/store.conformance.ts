@@ -177,6 +177,23 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       );
 
       void it(
+        'updateSpace switches recording on and off, compare-and-set on the state',
+        withStore(async ({ store }) => {
+          const s = space({ state: 'live', startedAt: T0, recording: false });
+          await store.createSpace(s);
+          const on = await store.updateSpace(s.id, { recording: true }, 'live');
+          assert.equal(on?.recording, true);
+          assert.equal((await store.getSpace(s.id))?.recording, true);
+          assert.equal(await store.updateSpace(s.id, { recording: false }, 'backstage'), null);
+          assert.equal((await store.getSpace(s.id))?.recording, true);
+          const off = await store.updateSpace(s.id, { recording: false }, 'live');
+          assert.equal(off?.recording, false);
+          assert.equal(off?.title, s.title);
+          assert.equal((await store.getSpace(s.id))?.recording, false);
+        }),
+      );
+
+      void it(
         'updateSpace on an unknown Space returns null',
         withStore(async ({ store }) => {
           assert.equal(await store.updateSpace(sid('missing'), { title: 'x' }), null);

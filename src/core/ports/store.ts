@@ -20,7 +20,7 @@ export interface AccountRecord {
 export type SpaceRecord = Omit<SpaceInfo, 'reminderCount'>;
 
 export type SpacePatch = Partial<
-  Pick<SpaceRecord, 'state' | 'hostId' | 'startedAt' | 'endedAt' | 'title' | 'description'>
+  Pick<SpaceRecord, 'state' | 'hostId' | 'startedAt' | 'endedAt' | 'title' | 'description' | 'recording'>
 >;
 
 export interface BanRecord {

@@ -30,6 +30,10 @@ export interface RoomContext {
   transition(to: SpaceState, reason: string): Promise<void>;
   /** persists the new host (compare-and-set on the current state) */
   persistHost(hostId: UserId): Promise<void>;
+  /** is the Space being recorded (SpaceInfo.recording) */
+  recording(): boolean;
+  /** persists `recording` (compare-and-set on the current state), emits snapshot + recording */
+  persistRecording(on: boolean): Promise<void>;
   /** the roster's host changed: re-evaluate who leads */
   hostMoved(): void;
   react(emoji: ReactionEmoji): void;
@@ -106,6 +110,14 @@ export async function transferHost(ctx: RoomContext, target: UserId): Promise<vo
   ctx.notify(target, { type: 'role', role: 'host' });
   ctx.notify(old, { type: 'role', role: oldHostRole });
   ctx.stageChanged();
+}
+
+/** set_recording: a no-op when it is already so; else persisted, then everyone is told */
+export async function setRecording(ctx: RoomContext, on: unknown): Promise<void> {
+  if (typeof on !== 'boolean')
+    throw new RostraError('invalid_field', 'on must be a boolean', { details: { field: 'on' } });
+  if (ctx.recording() === on) return;
+  await ctx.persistRecording(on);
 }
 
 /** remove and ban: off the stage, hands and invites dropped, connections closed */

@@ -35,10 +35,13 @@ export async function dispatchStage(
   msg: StageClientMessage,
   authorize: Authorize,
 ): Promise<void> {
-  const m = msg as { type?: unknown; userId?: unknown; emoji?: unknown };
+  const m = msg as { type?: unknown; userId?: unknown; emoji?: unknown; on?: unknown };
   switch (msg.type) {
     case 'ping':
       return;
+    case 'set_recording':
+      authorize('set_recording', actor);
+      return cmd.setRecording(ctx, m.on);
     case 'go_live':
       authorize('go_live', actor);
       return cmd.goLive(ctx);

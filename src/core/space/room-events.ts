@@ -23,6 +23,8 @@ export type RoomEvents = {
   kicked: [userId: UserId, reason: 'removed' | 'banned'];
   /** who the mixer should include (on stage, not muted); emitted on change */
   mix: [unmutedOnStage: UserId[]];
+  /** recording was switched on or off (after it was persisted and the snapshot went out) */
+  recording: [on: boolean];
   /** the Space ended; the Room refuses every command afterwards */
   ended: [reason: string];
 };

@@ -293,6 +293,15 @@ export class Room {
         if (!updated) throw new RostraError('invalid_transition', 'the Space changed meanwhile');
         this.#info = updated;
       },
+      recording: () => this.#info.recording,
+      persistRecording: async (on) => {
+        const updated = await this.#store.updateSpace(this.id, { recording: on }, this.#info.state);
+        if (!updated) throw new RostraError('invalid_transition', 'the Space changed meanwhile');
+        this.#info = updated;
+        this.#log.info({ recording: on }, `recording ${on ? 'on' : 'off'}`);
+        this.events.safeEmit('snapshot', this.snapshot());
+        this.events.safeEmit('recording', on);
+      },
       hostMoved: () => this.#leader.hostChanged(),
       react: (emoji) => this.#reactions.add(emoji),
       notify: (id, notice) => this.events.safeEmit('notify', id, notice),
