@@ -1,6 +1,7 @@
 /**
  * Host and co-host controls: Go live (backstage only), the queue of requests to speak
- * (approve / decline), invite a listener up by handle or user id, and End the Space (confirm).
+ * (approve / decline), invite a listener up by handle or user id, the Recording on/off switch
+ * (host only: set_recording; the server refuses co-hosts) and End the Space (confirm).
  */
 import type { UserId } from '../../../../src/protocol/ids.js';
 import { asUserId } from '../../../../src/protocol/ids.js';
@@ -24,6 +25,20 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
     },
     'Go live',
   );
+  const recToggle = h('button', {
+    type: 'button',
+    class: 'toggle rec-toggle',
+    'data-testid': 'recording-toggle',
+    onclick: () => {
+      const on = recToggle.getAttribute('aria-pressed') !== 'true';
+      recToggle.disabled = true;
+      void run(
+        actions,
+        { type: 'set_recording', on },
+        on ? 'Recording resumed.' : 'Recording paused: the replay will show a gap.',
+      ).finally(() => (recToggle.disabled = false));
+    },
+  });
   const queue = h('ul', { class: 'queue', 'data-testid': 'request-queue', 'aria-live': 'polite' });
   const queueTitle = h('h3', {}, 'Requests to speak');
 
@@ -78,6 +93,7 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
     { class: 'panel host-panel', 'aria-label': 'Host controls' },
     h('h2', {}, 'Host controls'),
     goLive,
+    h('div', { class: 'row' }, recToggle),
     queueTitle,
     queue,
     h('h3', {}, 'Invite a listener'),
@@ -88,6 +104,12 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
   const render = (s: RoomState): void => {
     state = s;
     goLive.hidden = s.snapshot.space.state !== 'backstage';
+    const recording = s.snapshot.space.recording;
+    recToggle.hidden = s.role !== 'host';
+    recToggle.setAttribute('aria-pressed', String(recording));
+    recToggle.dataset.on = String(recording);
+    recToggle.textContent = recording ? 'Recording: on' : 'Recording: off';
+    recToggle.title = recording ? 'Pause the recording' : 'Record this Space';
     queueTitle.textContent = `Requests to speak (${s.requests.length})`;
     if (s.requests.length === 0) {
       replace(queue, h('li', { class: 'empty' }, 'No one has asked to speak.'));

@@ -54,6 +54,11 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
   };
   const title = h('h1', { 'data-testid': 'space-title' });
   const badge = h('span', { class: 'state-badge', 'data-testid': 'space-state' });
+  const rec = h(
+    'span',
+    { class: 'rec-badge', 'data-testid': 'rec-indicator', title: 'This Space is being recorded' },
+    'REC',
+  );
   const desc = h('p', { class: 'description' });
   const counts = countsView();
   const modeBox = h('div', { class: 'mode' });
@@ -79,7 +84,7 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
   );
   const host = hostPanel(actions);
   root.append(
-    h('header', { class: 'room-head' }, h('div', { class: 'row' }, badge, title), desc, counts.el),
+    h('header', { class: 'room-head' }, h('div', { class: 'row' }, badge, rec, title), desc, counts.el),
     alert,
     h(
       'div',
@@ -126,6 +131,7 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
     document.title = `${sp.title} · Rostra`;
     badge.textContent = sp.state === 'live' ? 'LIVE' : sp.state === 'backstage' ? 'Backstage' : sp.state;
     badge.dataset.state = sp.state;
+    rec.hidden = !sp.recording;
     desc.textContent = sp.description;
     desc.hidden = !sp.description;
     counts.render(s.snapshot.counts);
