@@ -187,6 +187,40 @@ for (const [name, setup] of Object.entries(setups)) {
       stage.close();
     });
 
+    test('the host switches recording off and on from any node: the home records, the replay has the gap', async () => {
+      const { host, spaceId, stage } = await liveSpace(at(0));
+      const listener = await TestSocket.open(at(2), `/v1/spaces/${spaceId}/listen`);
+      assert.equal((await listener.waitType('welcome')).snapshot.space.recording, true);
+      // a second stage socket of the host, on another node: the command goes to the home
+      const remote = await TestSocket.open(at(1), `/v1/spaces/${spaceId}/stage`, host.token);
+      await remote.waitType('welcome');
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await remote.command({ type: 'set_recording', on: false })).type, 'ack');
+      const offAt = Date.now();
+      await listener.waitFor(
+        (m) => m.type === 'snapshot' && m.snapshot.space.recording === false,
+        5000,
+        'off',
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await remote.command({ type: 'set_recording', on: true })).type, 'ack');
+      const offMs = Date.now() - offAt;
+      await listener.waitFor((m) => m.type === 'snapshot' && m.snapshot.space.recording === true, 5000, 'on');
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await stage.command({ type: 'end_space' })).type, 'ack');
+      await listener.waitType('ended', 5000);
+      // one node (the home) holds the recording; the others have none
+      const timelines = await Promise.all(
+        s.urls.map((u) => api(u, 'GET', `/v1/spaces/${spaceId}/replay/timeline`)),
+      );
+      const found = timelines.filter((t) => t.status === 200);
+      assert.equal(found.length, 1, JSON.stringify(timelines.map((t) => t.status)));
+      const gaps = found[0]!.body.gaps as { durationMs: number }[];
+      const longest = Math.max(0, ...gaps.map((g) => g.durationMs));
+      assert.ok(Math.abs(longest - offMs) <= 300, `gap ${longest} ms for ${offMs} ms off`);
+      for (const x of [listener, remote, stage]) x.close();
+    });
+
     test('the end reaches every node: listeners get ended and their sockets close', async () => {
       const { spaceId, stage } = await liveSpace(at(0));
       const a = await TestSocket.open(at(1), `/v1/spaces/${spaceId}/listen`);
