@@ -14,6 +14,8 @@ import { topics } from './topics.js';
 export const DIRECTORY_BEAT_MS = 1_000;
 /** ms after which a silent node is considered gone */
 export const DIRECTORY_EXPIRE_MS = 3_500;
+/** ms within which a node counts as certainly alive (one beat and a half) */
+export const DIRECTORY_FRESH_MS = 1_500;
 
 export interface NodeEntry {
   node: NodeId;
@@ -48,10 +50,16 @@ export class Directory {
     await this.#beat();
   }
 
-  /** other live nodes that take listeners */
+  /**
+   * Other live nodes that take listeners. Nodes heard within the last beat and a half come
+   * first: a node killed a moment ago is still inside the expiry window, and sending a drained
+   * listener there would bounce it twice. Only when none is that fresh, the whole window counts.
+   */
   others(): NodeEntry[] {
     const now = this.clock.now();
-    return [...this.#nodes.values()].filter((n) => !n.draining && now - n.lastAt < DIRECTORY_EXPIRE_MS);
+    const open = [...this.#nodes.values()].filter((n) => !n.draining && now - n.lastAt < DIRECTORY_EXPIRE_MS);
+    const fresh = open.filter((n) => now - n.lastAt <= DIRECTORY_FRESH_MS);
+    return fresh.length > 0 ? fresh : open;
   }
 
   async setDraining(): Promise<void> {
