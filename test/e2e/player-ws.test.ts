@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { AudienceFanout } from '../../src/audience/ws/fanout.js';
 import { startFanoutServer, ToneSource, waitFor, type TestServer } from '../../src/audience/ws/test-kit.js';
 import { FRAME_MS, SAMPLE_RATE } from '../../src/protocol/audience.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -134,18 +135,11 @@ void describe('WsPlayer in Chromium', () => {
         sent++;
       }
     }, 5);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    browser = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ]);
     page = await browser.newPage();
     page.on('console', (m) => console.log(`# page ${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));

@@ -12,10 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { writeWav } from '../helpers/audio-wav.js';
 import { tapDecoder, tapMicrophone } from './support/taps.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const RATE = 48_000;
@@ -47,19 +48,12 @@ function writeWavs(dir: string): { a: string; b: string; silent: string } {
 }
 
 async function launch(micWav?: string): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-      ...(micWav ? [`--use-file-for-fake-audio-capture=${micWav}`] : []),
-    ],
-  });
+  const browser = await launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required',
+    ...(micWav ? [`--use-file-for-fake-audio-capture=${micWav}`] : []),
+  ]);
   browsers.push(browser);
   return browser;
 }

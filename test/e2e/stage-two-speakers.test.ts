@@ -12,13 +12,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { Decoder } from '@evan/opus';
 import type { AudioFrame } from '../../src/protocol/audience.js';
 import { asSessionId, asSpaceId, asUserId } from '../../src/protocol/ids.js';
 import { StageMedia } from '../../src/stage/index.js';
 import { sine, toneLevel } from '../helpers/audio-goertzel.js';
 import { writeWav } from '../helpers/audio-wav.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const space = asSpaceId('e2e');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,21 +83,14 @@ function startServer(media: StageMedia, js: string): Promise<Server> {
 }
 
 async function speaker(wav: string): Promise<{ browser: Browser; page: Page }> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--autoplay-policy=no-user-gesture-required',
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-    ],
-  });
+  const browser = await launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}`,
+    '--autoplay-policy=no-user-gesture-required',
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+  ]);
   const page = await browser.newPage();
   page.on(
     'console',

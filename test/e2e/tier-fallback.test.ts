@@ -17,7 +17,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
+import { type Browser, type Page, type WebSocketRoute } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
 import { tapDecoder } from './support/taps.js';
@@ -71,11 +72,8 @@ before(async () => {
   // wait (blocking reload) until the first HLS segment exists
   const { hls } = (await api(server.url, 'GET', `/v1/spaces/${spaceId}/media`)).body as { hls: string };
   assert.equal((await fetch(`${server.url}${hls}?_HLS_msn=1`)).status, 200);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    // default autoplay policy on purpose: the move to HLS must not need another click
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  // default autoplay policy on purpose: the move to HLS must not need another click
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -9,10 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { HlsStream, handleHlsRequest } from '../../src/audience/hls/index.js';
 import { toneFrames } from '../../src/audience/ogg/testkit.js';
 import type { AudioFrame } from '../../src/protocol/audience.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
 
@@ -65,16 +65,7 @@ void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and 
   const timer = setInterval(() => {
     for (let k = 0; k < 5 && i < frames.length; k++, i++) stream.push(frames[i] as AudioFrame);
   }, 100);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);

@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { chromium } from 'playwright-core';
 import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const NGINX = '/usr/sbin/nginx';
 const CONF = join(import.meta.dirname, '../../deploy/nginx/rostra-cache.conf');
@@ -302,16 +302,7 @@ test('hls.js in Chromium plays the Space through nginx and hears the speaker', a
     res.writeHead(404).end();
   });
   await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   try {
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${(pages.address() as AddressInfo).port}/`);

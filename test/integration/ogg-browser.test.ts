@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { OggFanout, OggStream, OGG_RESPONSE_HEADERS } from '../../src/audience/ogg/index.js';
 import { toneFrames } from '../../src/audience/ogg/testkit.js';
 import type { AudioFrame } from '../../src/protocol/audience.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><audio id="a" src="/listen.opus"></audio>
 <script>
@@ -49,16 +49,7 @@ void test('Chromium <audio> plays the live Ogg/Opus stream as a late joiner and 
   const timer = setInterval(() => {
     for (let k = 0; k < 5 && i < frames.length; k++, i++) stream.push(frames[i] as AudioFrame);
   }, 100);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
