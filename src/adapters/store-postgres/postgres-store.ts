@@ -35,6 +35,7 @@ import {
   type BanRow,
   type SpaceRow,
 } from './rows.js';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../store-sql/rows.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db; default postgres://postgres@127.0.0.1:5432/postgres */
@@ -53,8 +54,7 @@ export interface PostgresStoreOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 500;
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT };
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const isUniqueViolation = (e: unknown, constraint: string): boolean =>

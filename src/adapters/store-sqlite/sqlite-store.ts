@@ -32,6 +32,7 @@ import {
   type BanRow,
   type SpaceRow,
 } from './rows.js';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../store-sql/rows.js';
 
 export interface SqliteStoreOptions {
   /** a file path, or ':memory:' for a throw-away database */
@@ -45,9 +46,7 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
 }
 
-/** listSpaces limit when none is given, and the most it returns. */
-export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 500;
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT };
 
 const isUniqueViolation = (e: unknown, column: string): boolean =>
   e instanceof Error &&
