@@ -8,19 +8,16 @@
  * listener in the run is taken as the best case, and a page's delay is its offset minus that
  * best case plus the page's own duration (the time the server waited to fill it).
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { FRAME_MS, FRAME_SAMPLES } from '../../protocol/audience.js';
 import type { LoadMetrics } from '../metrics.js';
 import type { ListenerProbe } from '../probe.js';
 import { ChunkedDecoder, OggPageReader, type OggPageHead } from './ogg-pages.js';
+import { HEAD_END, MAX_HEAD, openListenerSocket } from './raw-socket.js';
 import { TierName, type ListenerTier, type TierListener, type TierTarget } from './tier.js';
 
-const HEAD_END = Buffer.from('\r\n\r\n');
-const MAX_HEAD = 8192;
 /** Ogg page flag: last page of the stream */
 const EOS = 4;
-/** one receive buffer for every listener socket (reads are handled synchronously) */
-const SHARED_READ = Buffer.allocUnsafe(64 * 1024);
 
 /** shared by all Ogg listeners of a run: the smallest (arrival - media time) seen, ms */
 class OggClock {
@@ -43,22 +40,13 @@ class OggListener implements TierListener {
     port: number,
     request: string,
   ) {
-    const socket = connect({
+    this.#socket = openListenerSocket(
       host,
       port,
-      noDelay: true,
-      onread: { buffer: SHARED_READ, callback: (n) => this.#read(n) },
-    });
-    this.#socket = socket;
-    socket.once('connect', () => socket.write(request));
-    socket.on('error', (e: NodeJS.ErrnoException) => this.#end(e.code ?? 'socket_error'));
-    socket.once('close', () => this.#end(this.#reason || 'socket_closed'));
-  }
-
-  /** net onread callback: `n` bytes arrived in SHARED_READ; true keeps the socket reading */
-  #read(n: number): boolean {
-    this.#data(SHARED_READ.subarray(0, n));
-    return true;
+      request,
+      (chunk) => this.#data(chunk),
+      (code) => this.#end(code ?? (this.#reason || 'socket_closed')),
+    );
   }
 
   #data(chunk: Buffer): void {

@@ -3,27 +3,21 @@
  * listeners, so the expected accept hash is computed once), then FrameReader. One net.Socket,
  * one FrameReader and one ListenerProbe per listener; no timers.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { AUDIO_BATCH_KIND } from '../../protocol/audience.js';
 import type { LoadMetrics } from '../metrics.js';
 import type { ListenerProbe } from '../probe.js';
 import { clientFrame, FrameReader, Opcode, type FrameSink } from './ws-frames.js';
+import { HEAD_END, MAX_HEAD, openListenerSocket } from './raw-socket.js';
 import { TierName, type ListenerTier, type TierListener, type TierTarget } from './tier.js';
 
 const KEY = 'cm9zdHJhLWxvYWQtdG9vbA=='; // base64 of 16 bytes, the same for every listener
 const ACCEPT = createHash('sha1')
   .update(KEY + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
   .digest('base64');
-const HEAD_END = Buffer.from('\r\n\r\n');
 /** largest HTTP response head we accept, bytes */
-const MAX_HEAD = 8192;
 const TYPE_RE = /^\{"type":"([a-z_]+)"/;
-/**
- * One receive buffer for every listener socket (net `onread`): reads are handled
- * synchronously, so sharing it is safe, and no Buffer is allocated per read.
- */
-const SHARED_READ = Buffer.allocUnsafe(64 * 1024);
 
 export function wsListenPath(target: TierTarget): string {
   const q = target.token ? `?token=${encodeURIComponent(target.token)}` : '';
@@ -46,22 +40,13 @@ class WsListener implements TierListener, FrameSink {
     port: number,
     request: string,
   ) {
-    const socket = connect({
+    this.#socket = openListenerSocket(
       host,
       port,
-      noDelay: true,
-      onread: { buffer: SHARED_READ, callback: (n) => this.#read(n) },
-    });
-    this.#socket = socket;
-    socket.once('connect', () => socket.write(request));
-    socket.on('error', (e: NodeJS.ErrnoException) => this.#end(e.code ?? 'socket_error'));
-    socket.once('close', () => this.#end(this.#error || 'socket_closed'));
-  }
-
-  /** net onread callback: `n` bytes arrived in SHARED_READ; true keeps the socket reading */
-  #read(n: number): boolean {
-    this.#data(SHARED_READ.subarray(0, n));
-    return true;
+      request,
+      (chunk) => this.#data(chunk),
+      (code) => this.#end(code ?? (this.#error || 'socket_closed')),
+    );
   }
 
   #data(chunk: Buffer): void {
