@@ -1,6 +1,8 @@
 /**
- * Benchmark (not a test): cost of AudienceFanout's write pass with N real `ws` listeners on
- * 127.0.0.1, in µs per listener-batch (one batch written to one socket).
+ * Benchmark (not a test): cost of AudienceFanout's writes with N real `ws` listeners on
+ * 127.0.0.1, in µs per listener-batch (one batch written to one socket), side by side for the
+ * two write paths: frames framed once and written to each TCP socket (what the server does),
+ * and each batch handed to `ws`'s send (which frames it per socket).
  *   node --import tsx bench/ws-fanout.ts [1000 5000]
  * Clients live in this process too; their receive work happens after the timed synchronous
  * write pass, so the figure is the server's cost. Needs 2 fds per listener (ulimit -n).
@@ -13,9 +15,9 @@ import { startFanoutServer, ToneSource, waitFor } from '../src/audience/ws/test-
 const BATCHES = 200;
 const sizes = process.argv.slice(2).map(Number);
 
-async function run(listeners: number): Promise<void> {
+async function run(listeners: number, tcpWrites: boolean): Promise<void> {
   const fanout = new AudienceFanout({ windowFrames: 3 });
-  const server = await startFanoutServer(fanout);
+  const server = await startFanoutServer(fanout, undefined, tcpWrites);
   const clients: WebSocket[] = [];
   let received = 0;
   for (let i = 0; i < listeners; i += 200) {
@@ -33,7 +35,7 @@ async function run(listeners: number): Promise<void> {
   let pushNs = 0n;
   for (const frame of frames) {
     const t0 = process.hrtime.bigint();
-    fanout.push(frame); // a push that completes a batch encodes it once and sends it N times
+    fanout.push(frame); // one lane's turn: one encode, one write per socket of the lane
     pushNs += process.hrtime.bigint() - t0;
     await new Promise((r) => setTimeout(r, 2)); // let the clients read
   }
@@ -42,8 +44,8 @@ async function run(listeners: number): Promise<void> {
   await waitFor(() => received === s.sends, 30_000, 'delivery');
   const perListenerBatchUs = Number(pushNs) / 1000 / s.sends;
   console.log(
-    `${listeners} listeners: ${perListenerBatchUs.toFixed(2)} µs per listener-batch, ` +
-      `write pass ${s.passMs.toFixed(1)} ms (moving average), ${s.batches} batches, ${s.sends} sends, ` +
+    `${listeners} listeners, ${tcpWrites ? 'framed once, TCP write' : 'ws send       '}: ${perListenerBatchUs.toFixed(2)} µs per listener-batch, ` +
+      `all lanes once ${s.passMs.toFixed(1)} ms (moving average), ${s.batches} batches, ${s.sends} sends, ` +
       `${s.skippedSends} skipped, window ended at ${s.windowFrames} frames (${s.windowFrames * 20} ms)`,
   );
   for (const ws of clients) ws.terminate();
@@ -51,4 +53,7 @@ async function run(listeners: number): Promise<void> {
   await server.close();
 }
 
-for (const n of sizes.length > 0 ? sizes : [1000, 5000]) await run(n);
+for (const n of sizes.length > 0 ? sizes : [1000, 5000]) {
+  await run(n, true);
+  await run(n, false);
+}

@@ -2,6 +2,7 @@
  * The node's Spaces: the room registry (one room actor per Space), a runtime per loaded room,
  * and the stage plane they share. Implements the control plane's SpaceHub port.
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { SpaceId, UserId } from '../protocol/ids.js';
 import { Role, SpaceState } from '../protocol/space.js';
@@ -73,8 +74,8 @@ export class LocalSpaceHub implements SpaceHub {
     return this.#runtimes.get(spaceId)?.sinks.get(name);
   }
 
-  attachListener(room: Room, socket: WebSocket, actor: Actor): () => void {
-    return this.#runtime(room).attachListener(socket, actor);
+  attachListener(room: Room, socket: WebSocket, actor: Actor, tcp: Socket | null): () => void {
+    return this.#runtime(room).attachListener(socket, actor, tcp);
   }
 
   attachStage(room: Room, socket: WebSocket, actor: Actor): () => void {

@@ -4,6 +4,7 @@
  * messages; mixed frames go to the fan-out. Lifecycle: created when the room loads, closed
  * when the Space ends or the node stops.
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { UserId } from '../protocol/ids.js';
 import { ERRORS } from '../protocol/errors.js';
@@ -75,8 +76,8 @@ export class SpaceRuntime {
     return this.#stageSockets.size;
   }
 
-  attachListener(ws: WebSocket, actor: Actor): () => void {
-    this.fanout.attach(ws, { userId: actor.userId });
+  attachListener(ws: WebSocket, actor: Actor, tcp: Socket | null): () => void {
+    this.fanout.attach(ws, { userId: actor.userId }, tcp);
     this.#counted.add(ws);
     this.room.listenerJoined(actor);
     const handRaised = actor.userId !== null && this.room.requests().some((r) => r.userId === actor.userId);

@@ -9,6 +9,7 @@
  * Space's end (flush, `ended`, close sockets 1 s later); close() on node shutdown or when the
  * node forgets the Space (idempotent).
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { AudioFrame, AudienceServerMessage } from '../protocol/audience.js';
 import { ERRORS } from '../protocol/errors.js';
@@ -71,9 +72,9 @@ export class AudienceGroup {
     return this.#stage.size;
   }
 
-  attachListener(ws: WebSocket, actor: Actor, snapshot: SpaceSnapshot): () => void {
+  attachListener(ws: WebSocket, actor: Actor, snapshot: SpaceSnapshot, tcp: Socket | null): () => void {
     this.#assertOpen();
-    this.fanout.attach(ws, { userId: actor.userId });
+    this.fanout.attach(ws, { userId: actor.userId }, tcp);
     this.#listeners.set(ws, actor);
     bump(this.presence, actor, +1);
     this.opts.onPresence();

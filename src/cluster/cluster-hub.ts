@@ -6,6 +6,7 @@
  *
  * Lifecycle: new -> start(url) (subscribes, begins the directory beat) -> [drain()] -> close().
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { NodeId, SpaceId } from '../protocol/ids.js';
 import { Role } from '../protocol/space.js';
@@ -146,10 +147,10 @@ export class ClusterSpaceHub implements SpaceHub {
     await node.unpublish(actor, sessionId);
   }
 
-  attachListener(room: RoomHandle, socket: WebSocket, actor: Actor): Detach {
+  attachListener(room: RoomHandle, socket: WebSocket, actor: Actor, tcp: Socket | null): Detach {
     this.#refuseIfDraining();
     const node = this.#loadedOrThrow(room.id);
-    return node.group.attachListener(socket, actor, node.snapshot());
+    return node.group.attachListener(socket, actor, node.snapshot(), tcp);
   }
 
   attachStage(room: RoomHandle, socket: WebSocket, actor: Actor): Detach {

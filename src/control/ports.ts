@@ -2,6 +2,7 @@
  * What the control plane needs from the rest of the system, as interfaces. The composition
  * root (src/app) provides the implementations; control never imports an adapter or a plane.
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Grant, PublicUser } from '../protocol/api.js';
 import type { SpaceId, UserId } from '../protocol/ids.js';
@@ -55,7 +56,7 @@ export interface SpaceHub {
   /** WHIP DELETE; throws session_not_found if the session is not the actor's */
   unpublish(room: RoomHandle, actor: Actor, sessionId: string): Promise<void>;
   /** an admitted listener socket joins the audience tier of the Space */
-  attachListener(room: RoomHandle, socket: WebSocket, actor: Actor): Detach;
+  attachListener(room: RoomHandle, socket: WebSocket, actor: Actor, tcp: Socket | null): Detach;
   /** an admitted stage socket receives the room's stage events */
   attachStage(room: RoomHandle, socket: WebSocket, actor: Actor): Detach;
   /** counts for /healthz */

@@ -2,7 +2,7 @@
 import type { Clock } from '../../core/ports/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { UserId } from '../../protocol/ids.js';
-import type { BatcherOptions } from './batcher.js';
+import type { LanesOptions } from './lanes.js';
 import type { FanoutSocket } from './socket.js';
 
 /** What the fan-out remembers about a listener; the control layer may extend it. */
@@ -10,7 +10,7 @@ export interface ListenerMeta {
   userId: UserId | null;
 }
 
-export interface FanoutOptions extends BatcherOptions {
+export interface FanoutOptions extends LanesOptions {
   clock?: Clock;
   logger?: Logger;
   /** bufferedAmount at which audio batches are skipped for a socket, bytes; default 32 KiB */
@@ -21,7 +21,7 @@ export interface FanoutOptions extends BatcherOptions {
   slowGraceMs?: number;
   /** how long a dropped socket gets to finish its close handshake before terminate(), ms; default 2000 */
   closeGraceMs?: number;
-  /** widest batch window under load, frames; default 10 (200 ms); = windowFrames turns tuning off */
+  /** widest batch window under load, frames; default 20 (400 ms); = windowFrames turns tuning off */
   maxWindowFrames?: number;
   /** share of the window one write pass may take before the window widens; default 0.5 */
   busyFraction?: number;
@@ -32,7 +32,7 @@ export const FANOUT_DEFAULTS = {
   hardLimitBytes: 256 * 1024,
   slowGraceMs: 5_000,
   closeGraceMs: 2_000,
-  maxWindowFrames: 10,
+  maxWindowFrames: 20,
 } as const;
 
 export interface FanoutStats {

@@ -1,10 +1,15 @@
 /**
- * AudienceFanout: one per Space per node. Takes the mixed stream's 20 ms Opus frames, batches
- * them (FrameBatcher), frames each batch ONCE with encodeAudioBatch and writes the same Buffer
- * to every attached listen socket. Bulletins are serialised once the same way.
+ * AudienceFanout: one per Space per node. Takes the mixed stream's 20 ms Opus frames and writes
+ * them to every attached listen socket in batches of `windowFrames` frames. Sockets are spread
+ * over lanes that take turns, one lane per frame tick (lanes.ts), so each tick writes to
+ * 1/windowFrames of the sockets; each lane's batch is framed ONCE (encodeAudioBatch plus the
+ * WebSocket frame header) and the same Buffer is written to every socket of the lane, straight
+ * to its TCP socket when the accepting code registered it (bindRawSocket), else through `ws`.
+ * Bulletins (counts, reactions, levels, snapshots) are framed once and ride with each lane's
+ * next batch in the same write; `sendTo` (one socket) is written at once.
  *
- * Costs: attach/detach O(1) (a Map); a batch costs one encode plus one `send` per socket.
- * A socket joining mid-stream gets the next batch that is flushed after it attached.
+ * Costs: attach/detach O(lanes); per tick one encode plus one write per socket of one lane.
+ * Under load the window widens (WindowTuner) so there are fewer writes per listener-second.
  *
  * Slow consumers (see docs/audience.md): before each write the socket's bufferedAmount is read.
  *   >= softLimitBytes            audio batch skipped for this socket (bulletins still go)
@@ -13,8 +18,8 @@
  *                                   closeGraceMs if the close handshake has not finished
  * So no socket holds more than ~hardLimitBytes in user space and none delays the others.
  *
- * Lifecycle: open -> close(). close() is idempotent, detaches every socket (closing them if
- * given a code) and makes every other method throw.
+ * Lifecycle: open -> close(). close() is idempotent, sends what the lanes still hold, detaches
+ * every socket (closing them if given a code) and makes every other method throw.
  */
 import type { Clock } from '../../core/ports/clock.js';
 import { systemClock } from '../../core/ports/clock.js';
@@ -29,7 +34,7 @@ import {
   type AudienceServerMessage,
   type AudioFrame,
 } from '../../protocol/audience.js';
-import { FrameBatcher } from './batcher.js';
+import { FrameLanes } from './lanes.js';
 import { WindowTuner } from './window-tuner.js';
 import {
   FANOUT_DEFAULTS,
@@ -39,12 +44,21 @@ import {
   type FanoutStats,
   type ListenerMeta,
 } from './fanout-options.js';
-import { WS_READY_STATE, type FanoutSocket } from './socket.js';
+import type { Socket } from 'node:net';
+import { WS_READY_STATE, frameWebSocketMessage, type FanoutSocket } from './socket.js';
 
 interface Entry<M> {
   meta: M;
   /** clock ms when the socket was first seen at/above the soft limit; -1 when below */
   slowSince: number;
+  /** the TCP socket under the WebSocket, if given: audio goes to it as ready-made frames */
+  tcp: Socket | null;
+}
+
+/** a bulletin as JSON text, and framed once as a WebSocket text message */
+interface Bulletin {
+  json: Buffer;
+  framed: Buffer;
 }
 
 const BINARY = { binary: true } as const;
@@ -55,7 +69,7 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
   readonly events = new TypedEmitter<FanoutEvents<M>>();
   readonly #sockets = new Map<FanoutSocket, Entry<M>>();
   readonly #byUser = new Map<UserId, Set<FanoutSocket>>();
-  readonly #batcher: FrameBatcher;
+  readonly #lanes: FrameLanes<FanoutSocket, Bulletin>;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #soft: number;
@@ -74,6 +88,9 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     reaped: 0,
   };
   #closed = false;
+  /** write time of the ticks of the current window cycle, ms, and how many ticks */
+  #cycleMs = 0;
+  #cycleTicks = 0;
 
   constructor(options: FanoutOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -85,11 +102,15 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     if (!(this.#soft > 0 && this.#hard > this.#soft)) {
       throw new RangeError('need 0 < softLimitBytes < hardLimitBytes');
     }
-    this.#batcher = new FrameBatcher(this.#clock, (frames) => this.#sendBatch(frames), options);
+    this.#lanes = new FrameLanes(
+      this.#clock,
+      (members, frames, bulletins) => this.#sendLane(members, frames, bulletins),
+      options,
+    );
     this.#tuner = new WindowTuner({
-      minFrames: this.#batcher.windowFrames,
+      minFrames: this.#lanes.windowFrames,
       maxFrames:
-        options.maxWindowFrames ?? Math.max(FANOUT_DEFAULTS.maxWindowFrames, this.#batcher.windowFrames),
+        options.maxWindowFrames ?? Math.max(FANOUT_DEFAULTS.maxWindowFrames, this.#lanes.windowFrames),
       busyFraction: options.busyFraction,
     });
   }
@@ -102,12 +123,19 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     return this.#closed;
   }
 
-  /** Adds a listen socket; it receives from the next batch on. Re-attaching replaces the meta. */
-  attach(socket: FanoutSocket, meta: M): void {
+  /**
+   * Adds a listen socket; it receives from its lane's next batch on. Re-attaching replaces the
+   * meta. `tcp`, the socket's own TCP connection (`request.socket` of the upgrade), lets the
+   * fan-out write frames framed once for everyone instead of having `ws` frame each send. That
+   * is safe because listen sockets use no extension (no per-message deflate) and `ws` writes
+   * each of its own frames whole and at once, so frames never interleave in the byte stream.
+   */
+  attach(socket: FanoutSocket, meta: M, tcp: Socket | null = null): void {
     this.#assertOpen('attach');
     const old = this.#sockets.get(socket);
     if (old) this.#unindex(socket, old.meta);
-    this.#sockets.set(socket, { meta, slowSince: -1 });
+    this.#sockets.set(socket, { meta, slowSince: -1, tcp });
+    if (!old) this.#lanes.add(socket);
     if (meta.userId !== null) {
       let set = this.#byUser.get(meta.userId);
       if (!set) this.#byUser.set(meta.userId, (set = new Set()));
@@ -120,6 +148,7 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     const entry = this.#sockets.get(socket);
     if (!entry) return false;
     this.#sockets.delete(socket);
+    this.#lanes.remove(socket);
     this.#unindex(socket, entry.meta);
     return true;
   }
@@ -143,20 +172,27 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     if (frame.opus.length === 0 || frame.opus.length > MAX_OPUS_PACKET_BYTES) {
       throw new RostraError('invalid_field', `opus packet of ${frame.opus.length} bytes`);
     }
-    this.#batcher.push(frame);
+    const t0 = performance.now();
+    this.#lanes.push(frame);
+    this.#cycleMs += performance.now() - t0;
+    if (++this.#cycleTicks >= this.#lanes.windowFrames) this.#retune();
   }
 
-  /** Sends the frames held for the current batch now (e.g. before a bulletin that must follow them). */
+  /** Sends what every lane holds now: frames and bulletins (e.g. at the end of the stream). */
   flush(): void {
     this.#assertOpen('flush');
-    this.#batcher.flush();
+    this.#lanes.flushAll();
   }
 
-  /** Serialises `msg` once and writes it to every socket (slow ones too, up to the hard limit). */
+  /**
+   * Serialises `msg` once; every socket gets it with its lane's next batch, within one window
+   * (slow sockets too, up to the hard limit), after the bulletins posted before it.
+   */
   bulletin(msg: AudienceServerMessage): void {
     this.#assertOpen('bulletin');
     this.#stats.bulletins++;
-    this.#writeAll(Buffer.from(JSON.stringify(msg)), false);
+    const json = Buffer.from(JSON.stringify(msg));
+    this.#lanes.post({ json, framed: frameWebSocketMessage(json, false) });
   }
 
   /** Writes one message to one attached socket; false if it is not attached or not open. */
@@ -173,7 +209,7 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     return {
       sockets: this.#sockets.size,
       ...this.#stats,
-      windowFrames: this.#batcher.windowFrames,
+      windowFrames: this.#lanes.windowFrames,
       passMs: this.#tuner.averagePassMs,
     };
   }
@@ -184,8 +220,9 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
    */
   close(closing?: { code: number; reason: string }): void {
     if (this.#closed) return;
+    this.#lanes.flushAll();
     this.#closed = true;
-    this.#batcher.clear();
+    this.#lanes.clear();
     const sockets = [...this.#sockets.keys()];
     this.#sockets.clear();
     this.#byUser.clear();
@@ -193,32 +230,26 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     this.events.removeAllListeners();
   }
 
-  #sendBatch(frames: AudioFrame[]): void {
-    const bytes = encodeAudioBatch(frames);
-    this.#stats.batches++;
-    this.#stats.frames += frames.length;
-    const t0 = performance.now();
-    this.#writeAll(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);
-    const window = this.#batcher.windowFrames;
-    const next = this.#tuner.next(window, performance.now() - t0);
-    if (next !== window) {
-      this.#log.info(
-        { from: window, to: next, sockets: this.#sockets.size },
-        'audience batch window changed',
-      );
-      this.#batcher.setWindowFrames(next);
+  /** One lane's turn: its frames (framed once) and queued bulletins, in one write per socket. */
+  #sendLane(members: ReadonlySet<FanoutSocket>, frames: AudioFrame[], bulletins: Bulletin[]): void {
+    let batch: Buffer | null = null;
+    if (frames.length > 0) {
+      const bytes = encodeAudioBatch(frames);
+      batch = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.#stats.batches++;
+      this.#stats.frames += frames.length;
     }
-  }
-
-  /** One pass over all sockets; deleting the current Map entry while iterating is safe. */
-  #writeAll(data: Buffer, audio: boolean): void {
+    const out = new LaneWrite(batch, bulletins);
     const now = this.#clock.now();
-    const options = audio ? BINARY : TEXT;
-    for (const [socket, entry] of this.#sockets) {
+    // deleting the current Set entry while iterating is safe
+    for (const socket of members) {
+      const entry = this.#sockets.get(socket);
+      if (!entry) continue;
       if (socket.readyState !== WS_READY_STATE.open) {
         this.#forget(socket, entry, 'closed');
         continue;
       }
+      let withAudio = batch !== null;
       const buffered = socket.bufferedAmount;
       if (buffered >= this.#soft) {
         if (entry.slowSince < 0) entry.slowSince = now;
@@ -226,15 +257,34 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
           this.#dropSlow(socket, entry, buffered);
           continue;
         }
-        if (audio) {
-          this.#stats.skippedSends++;
-          continue;
-        }
+        if (withAudio) this.#stats.skippedSends++;
+        withAudio = false; // a slow socket skips audio but still gets the bulletins
       } else {
         entry.slowSince = -1;
       }
-      this.#write(socket, data, options);
+      const raw = entry.tcp;
+      if (raw) {
+        const data = out.framed(withAudio);
+        if (!data) continue;
+        raw.write(data);
+        this.#stats.sends++;
+        this.#stats.bytesSent += data.length;
+        continue;
+      }
+      if (withAudio && batch) this.#write(socket, batch, BINARY);
+      for (const b of bulletins) this.#write(socket, b.json, TEXT);
     }
+  }
+
+  /** Feeds the write time of the last window cycle to the tuner; re-deals lanes if it changes. */
+  #retune(): void {
+    const window = this.#lanes.windowFrames;
+    const next = this.#tuner.next(window, this.#cycleMs);
+    this.#cycleMs = 0;
+    this.#cycleTicks = 0;
+    if (next === window) return;
+    this.#log.info({ from: window, to: next, sockets: this.#sockets.size }, 'audience batch window changed');
+    this.#lanes.setWindowFrames(next);
   }
 
   #write(socket: FanoutSocket, data: Buffer, options: { binary: boolean }): void {
@@ -263,6 +313,7 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
 
   #forget(socket: FanoutSocket, entry: Entry<M>, reason: DropReason): void {
     this.#sockets.delete(socket);
+    this.#lanes.remove(socket);
     this.#unindex(socket, entry.meta);
     if (reason === 'closed') this.#stats.reaped++;
     this.events.safeEmit('drop', socket, entry.meta, reason);
@@ -278,5 +329,28 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
 
   #assertOpen(method: string): void {
     if (this.#closed) throw new Error(`AudienceFanout.${method}: the fan-out is closed`);
+  }
+}
+
+/** The bytes of one lane's turn, framed lazily once for all its sockets: with or without audio. */
+class LaneWrite {
+  #withAudio: Buffer | null | undefined;
+  #textOnly: Buffer | null | undefined;
+
+  constructor(
+    readonly batch: Buffer | null,
+    readonly bulletins: readonly Bulletin[],
+  ) {}
+
+  framed(withAudio: boolean): Buffer | null {
+    if (withAudio) return (this.#withAudio ??= this.#build(true));
+    return (this.#textOnly ??= this.#build(false));
+  }
+
+  #build(withAudio: boolean): Buffer | null {
+    const parts: Buffer[] = [];
+    if (withAudio && this.batch) parts.push(frameWebSocketMessage(this.batch, true));
+    for (const b of this.bulletins) parts.push(b.framed);
+    return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 }

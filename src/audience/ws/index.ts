@@ -9,10 +9,11 @@ export {
 } from './fanout-options.js';
 export { AudienceFanout } from './fanout.js';
 export { WindowTuner, type TunerOptions } from './window-tuner.js';
-export { FrameBatcher, DEFAULT_WINDOW_FRAMES, type BatcherOptions } from './batcher.js';
+export { FrameLanes, DEFAULT_WINDOW_FRAMES, type LanesOptions } from './lanes.js';
 export {
   AUDIENCE_WS_SERVER_OPTIONS,
   WS_READY_STATE,
+  frameWebSocketMessage,
   configureListenSocket,
   type FanoutSocket,
 } from './socket.js';

@@ -48,3 +48,23 @@ export function configureListenSocket(raw: Socket): void {
   raw.setNoDelay(true);
   raw.setKeepAlive(true, KEEPALIVE_MS);
 }
+
+/** One unmasked, final WebSocket frame (server to client) around `payload`. */
+export function frameWebSocketMessage(payload: Uint8Array, binary: boolean): Buffer {
+  const opcode = binary ? 0x82 : 0x81;
+  const n = payload.byteLength;
+  const headerBytes = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(headerBytes + n);
+  out[0] = opcode;
+  if (n < 126) {
+    out[1] = n;
+  } else if (n < 65_536) {
+    out[1] = 126;
+    out.writeUInt16BE(n, 2);
+  } else {
+    out[1] = 127;
+    out.writeBigUInt64BE(BigInt(n), 2);
+  }
+  out.set(payload, headerBytes);
+  return out;
+}

@@ -25,6 +25,8 @@ export interface TestServer {
 export async function startFanoutServer(
   fanout: AudienceFanout,
   onRequest?: RequestListener,
+  /** hand the fan-out each socket's TCP connection (as the server does); false: write through `ws` */
+  tcpWrites = true,
 ): Promise<TestServer> {
   const http: Server = createServer(onRequest);
   const wss = new WebSocketServer({ ...AUDIENCE_WS_SERVER_OPTIONS, noServer: true });
@@ -36,7 +38,7 @@ export async function startFanoutServer(
       configureListenSocket(req.socket);
       accepted.push(ws);
       urls.push(req.url ?? '');
-      if (!fanout.closed) fanout.attach(ws, { userId: asUserId(`u${n++}`) });
+      if (!fanout.closed) fanout.attach(ws, { userId: asUserId(`u${n++}`) }, tcpWrites ? req.socket : null);
       ws.on('close', () => fanout.closed || fanout.detach(ws));
     });
   });

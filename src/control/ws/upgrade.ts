@@ -79,7 +79,7 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
     if (kind === 'listen') {
       const admitted = await admitListener(deps, ws, room, actor.userId, address);
       if (!admitted) return;
-      const detach = deps.hub.attachListener(room, ws, actor);
+      const detach = deps.hub.attachListener(room, ws, actor, req.socket);
       ws.once('close', () => {
         detach();
         admitted.release();

@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AudioFrame } from '../../protocol/audience.js';
+import { FakeClock } from '../../core/space/testing/fake-clock.js';
+import { FrameLanes } from './lanes.js';
+
+const frame = (seq: number): AudioFrame => ({ seq, mixedAt: seq * 20, opus: new Uint8Array([seq & 255]) });
+
+/** Lanes over string "sockets" that record, per socket, every batch and bulletin it was given. */
+function recordingLanes(windowFrames: number, clock = new FakeClock()) {
+  const got = new Map<string, { batches: number[][]; bulletins: string[]; ticks: number[] }>();
+  let tick = -1;
+  const lanes = new FrameLanes<string, string>(
+    clock,
+    (members, frames, bulletins) => {
+      for (const m of members) {
+        const rec = got.get(m) ?? { batches: [], bulletins: [], ticks: [] };
+        got.set(m, rec);
+        if (frames.length > 0) rec.batches.push(frames.map((f) => f.seq));
+        rec.bulletins.push(...bulletins);
+        rec.ticks.push(tick);
+      }
+    },
+    { windowFrames },
+  );
+  const push = (seq: number) => {
+    tick++;
+    lanes.push(frame(seq));
+  };
+  const seqs = (m: string) => (got.get(m)?.batches ?? []).flat();
+  return { lanes, got, push, seqs, clock };
+}
+
+void test('sockets are spread evenly and each lane takes one tick in turn', () => {
+  const { lanes, got, push } = recordingLanes(4);
+  for (let i = 0; i < 10; i++) lanes.add(`s${i}`);
+  assert.deepEqual(lanes.laneSizes(), [3, 3, 2, 2]);
+  for (let seq = 0; seq < 12; seq++) push(seq);
+  // every socket is written once per window, and on each tick only one lane is written
+  const perTick = new Map<number, number>();
+  for (const rec of got.values()) {
+    assert.equal(rec.batches.length, 3);
+    for (const t of rec.ticks) perTick.set(t, (perTick.get(t) ?? 0) + 1);
+  }
+  assert.deepEqual([...perTick.values()].sort(), [2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3]);
+});
+
+void test('every socket gets every frame once, in order, whatever its lane', () => {
+  const { lanes, got, push, seqs, clock } = recordingLanes(3);
+  for (let i = 0; i < 5; i++) lanes.add(`s${i}`);
+  for (let seq = 0; seq < 30; seq++) push(seq);
+  clock.advance(100); // frames stop: the hold timer flushes what the lanes still hold
+  const all = Array.from({ length: 30 }, (_, i) => i);
+  for (const m of got.keys()) assert.deepEqual(seqs(m), all, m);
+  for (const rec of got.values()) for (const b of rec.batches) assert.ok(b.length <= 3);
+});
+
+void test('a window change flushes every lane first: no frame twice, none skipped', () => {
+  const { lanes, got, push, seqs, clock } = recordingLanes(3);
+  for (let i = 0; i < 7; i++) lanes.add(`s${i}`);
+  let seq = 0;
+  for (; seq < 10; seq++) push(seq);
+  lanes.setWindowFrames(5);
+  assert.equal(lanes.windowFrames, 5);
+  assert.deepEqual(lanes.laneSizes(), [2, 2, 1, 1, 1]);
+  for (; seq < 23; seq++) push(seq);
+  lanes.setWindowFrames(2);
+  for (; seq < 40; seq++) push(seq);
+  clock.advance(200);
+  const all = Array.from({ length: 40 }, (_, i) => i);
+  for (const m of got.keys()) assert.deepEqual(seqs(m), all, m);
+});
+
+void test('a seq gap flushes first so no batch spans the gap', () => {
+  const { lanes, got, push, clock } = recordingLanes(3);
+  lanes.add('a');
+  lanes.add('b');
+  for (const seq of [0, 1, 2, 3, 10, 11, 12, 13]) push(seq);
+  clock.advance(100);
+  for (const rec of got.values()) {
+    for (const b of rec.batches) b.forEach((s, i) => i === 0 || assert.equal(s, b[i - 1]! + 1));
+    assert.deepEqual(rec.batches.flat(), [0, 1, 2, 3, 10, 11, 12, 13]);
+  }
+});
+
+void test("a socket joining mid-stream gets its lane's next batch; a removed one gets nothing more", () => {
+  const { lanes, push, seqs, clock } = recordingLanes(3);
+  lanes.add('early');
+  for (let seq = 0; seq < 4; seq++) push(seq);
+  lanes.add('late');
+  for (let seq = 4; seq < 9; seq++) push(seq);
+  assert.equal(lanes.remove('early'), true);
+  assert.equal(lanes.remove('early'), false);
+  for (let seq = 9; seq < 12; seq++) push(seq);
+  clock.advance(100);
+  assert.deepEqual(seqs('early'), [0, 1, 2, 3, 4, 5, 6]);
+  // 'late' went to an empty lane whose last turn was tick 1: it starts with frames 2 and 3
+  assert.deepEqual(seqs('late'), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  assert.equal(lanes.size, 1);
+});
+
+void test("bulletins ride with each lane's next batch, in the order posted, and flush when frames stop", () => {
+  const { lanes, got, push, clock } = recordingLanes(3);
+  for (let i = 0; i < 3; i++) lanes.add(`s${i}`);
+  push(0);
+  lanes.post('counts-1');
+  lanes.post('reactions-1');
+  push(1);
+  push(2);
+  push(3);
+  for (const rec of got.values()) assert.deepEqual(rec.bulletins, ['counts-1', 'reactions-1']);
+  lanes.post('ended');
+  clock.advance(100);
+  for (const rec of got.values()) assert.deepEqual(rec.bulletins, ['counts-1', 'reactions-1', 'ended']);
+});
+
+void test('frames still wait at most maxHoldMs when no new frame comes', () => {
+  const clock = new FakeClock();
+  const sent: number[][] = [];
+  const lanes = new FrameLanes<string>(clock, (_m, frames) => sent.push(frames.map((f) => f.seq)), {
+    windowFrames: 3,
+    maxHoldMs: 60,
+  });
+  lanes.add('a');
+  lanes.push(frame(0)); // lane 0's turn: sent at once
+  lanes.push(frame(1)); // lane 1's turn (empty): frame 1 waits for lane 0
+  assert.deepEqual(sent, [[0]]);
+  clock.advance(59);
+  assert.deepEqual(sent, [[0]]);
+  clock.advance(2);
+  assert.deepEqual(sent, [[0], [1]]);
+});
+
+void test('windows outside 1..255 are refused', () => {
+  const clock = new FakeClock();
+  assert.throws(() => new FrameLanes(clock, () => {}, { windowFrames: 0 }), RangeError);
+  const lanes = new FrameLanes(clock, () => {});
+  assert.throws(() => lanes.setWindowFrames(256), RangeError);
+  assert.throws(() => lanes.setWindowFrames(1.5), RangeError);
+});

@@ -1,0 +1,188 @@
+/**
+ * Spreads listen sockets over `windowFrames` lanes that take turns, one lane per 20 ms frame.
+ * Every socket still gets a batch of `windowFrames` frames once per window, but the write work
+ * is cut into equal slices, one slice per frame tick, instead of one pass over every socket per
+ * window. So the event loop is never blocked for a whole pass (joins, the bus and the HTTP
+ * tiers keep moving) and the delay a listener sees is the window plus ONE slice, not the
+ * window plus the whole pass:
+ *
+ *   window 3 frames, lanes L0 L1 L2          tick:  0    1    2    3    4    5
+ *   L0 gets [.. f0] [f1 f2 f3]                      L0   L1   L2   L0   L1   L2
+ *   L1 gets [.. f1] [f2 f3 f4]
+ *
+ * A lane sends the frames pushed since its last turn, so after a window change or a seq gap
+ * (both flush every lane first) no frame is sent twice or skipped. A new socket joins the
+ * smallest lane and gets that lane's next batch. If frames stop coming (the home went away, the
+ * mixer stopped) a timer flushes every lane once `maxHoldMs` has passed without a frame.
+ *
+ * Messages for everyone (counts, reactions, levels: "bulletins") ride along: `post(b)` queues b
+ * on every lane and each lane hands its queue over with its next batch, so a bulletin costs no
+ * extra write per socket and reaches everyone within one window, in the order posted.
+ */
+import type { Clock } from '../../core/ports/clock.js';
+import { FRAME_MS, type AudioFrame } from '../../protocol/audience.js';
+
+export interface LanesOptions {
+  /** frames per batch, 1..255; default 3 (60 ms) */
+  windowFrames?: number;
+  /** longest frames wait when no new frame arrives, ms; default windowFrames * 20 */
+  maxHoldMs?: number;
+}
+
+export const DEFAULT_WINDOW_FRAMES = 3;
+
+interface Lane<S, B> {
+  members: Set<S>;
+  /** bulletins posted since this lane's last turn */
+  bulletins: B[];
+  /** tick of the last frame this lane has sent (-1: none yet) */
+  sentTick: number;
+}
+
+/**
+ * `flush(members, frames, bulletins)`: write these consecutive frames (maybe none), then these
+ * bulletins (maybe none), to these sockets
+ */
+export type LaneFlush<S, B> = (members: ReadonlySet<S>, frames: AudioFrame[], bulletins: B[]) => void;
+
+export class FrameLanes<S, B = never> {
+  readonly #clock: Clock;
+  readonly #flush: LaneFlush<S, B>;
+  readonly #fixedHoldMs: number | undefined;
+  #lanes: Lane<S, B>[] = [];
+  /** the newest frames, oldest first; enough for any lane to catch up */
+  #recent: AudioFrame[] = [];
+  /** tick of the newest frame (-1: none yet) */
+  #tick = -1;
+  #lastSeq: number | null = null;
+  #lastPushAt = 0;
+  #timer: { cancel(): void } | null = null;
+  #size = 0;
+
+  constructor(clock: Clock, flush: LaneFlush<S, B>, options: LanesOptions = {}) {
+    const windowFrames = options.windowFrames ?? DEFAULT_WINDOW_FRAMES;
+    checkWindow(windowFrames);
+    this.#clock = clock;
+    this.#flush = flush;
+    this.#fixedHoldMs = options.maxHoldMs;
+    this.#lanes = makeLanes<S, B>(windowFrames, -1);
+  }
+
+  get windowFrames(): number {
+    return this.#lanes.length;
+  }
+
+  get maxHoldMs(): number {
+    return this.#fixedHoldMs ?? this.windowFrames * FRAME_MS;
+  }
+
+  /** sockets in all lanes */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** sockets per lane (for tests and stats) */
+  laneSizes(): number[] {
+    return this.#lanes.map((l) => l.members.size);
+  }
+
+  /** Puts a socket in the smallest lane (O(lanes)). The caller adds each socket once. */
+  add(socket: S): void {
+    let smallest = this.#lanes[0] as Lane<S, B>;
+    for (const lane of this.#lanes) if (lane.members.size < smallest.members.size) smallest = lane;
+    smallest.members.add(socket);
+    this.#size++;
+  }
+
+  has(socket: S): boolean {
+    return this.#lanes.some((l) => l.members.has(socket));
+  }
+
+  /** Removes a socket (O(lanes)); false if it was not in any lane. */
+  remove(socket: S): boolean {
+    for (const lane of this.#lanes) {
+      if (lane.members.delete(socket)) {
+        this.#size--;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes the next frame; the lane whose turn it is sends what it has not sent yet. */
+  push(frame: AudioFrame): void {
+    if (this.#lastSeq !== null && frame.seq !== (this.#lastSeq + 1) >>> 0) this.flushAll();
+    this.#lastSeq = frame.seq;
+    this.#tick++;
+    this.#recent.push(frame);
+    const keep = 2 * Math.max(this.windowFrames, 16);
+    if (this.#recent.length > 2 * keep) this.#recent = this.#recent.slice(-keep);
+    this.#lastPushAt = this.#clock.now();
+    const turn = this.#tick % this.#lanes.length;
+    this.#send(this.#lanes[turn] as Lane<S, B>);
+    this.#armHold();
+  }
+
+  /** Queues a bulletin on every lane that has sockets; each sends it with its next batch. */
+  post(bulletin: B): void {
+    for (const lane of this.#lanes) if (lane.members.size > 0) lane.bulletins.push(bulletin);
+    this.#armHold();
+  }
+
+  /** Every lane sends what it holds now (before a bulletin that must follow, or at the end). */
+  flushAll(): void {
+    for (const lane of this.#lanes) this.#send(lane);
+  }
+
+  /** Changes the window: every lane flushes, then the sockets are dealt over the new lanes. */
+  setWindowFrames(windowFrames: number): void {
+    checkWindow(windowFrames);
+    if (windowFrames === this.#lanes.length) return;
+    this.flushAll();
+    const next = makeLanes<S, B>(windowFrames, this.#tick);
+    let i = 0;
+    for (const lane of this.#lanes) {
+      for (const s of lane.members) (next[i++ % windowFrames] as Lane<S, B>).members.add(s);
+    }
+    this.#lanes = next;
+  }
+
+  /** Drops held frames, sockets and the timer; idempotent. */
+  clear(): void {
+    this.#timer?.cancel();
+    this.#timer = null;
+    this.#recent = [];
+    this.#lanes = makeLanes<S, B>(this.#lanes.length, this.#tick);
+    this.#size = 0;
+  }
+
+  #send(lane: Lane<S, B>): void {
+    const count = Math.min(this.#tick - lane.sentTick, this.#recent.length);
+    lane.sentTick = this.#tick;
+    const bulletins = lane.bulletins;
+    if (lane.members.size === 0 || (count <= 0 && bulletins.length === 0)) return;
+    if (bulletins.length > 0) lane.bulletins = [];
+    this.#flush(lane.members, count > 0 ? this.#recent.slice(-count) : [], bulletins);
+  }
+
+  #armHold(): void {
+    if (this.#timer) return;
+    const hold = this.maxHoldMs;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = null;
+      // frames still coming: lanes take their turns; none for a frame's time: flush everything
+      if (this.#clock.now() - this.#lastPushAt >= FRAME_MS) this.flushAll();
+      else this.#armHold();
+    }, hold);
+  }
+}
+
+function makeLanes<S, B>(count: number, sentTick: number): Lane<S, B>[] {
+  return Array.from({ length: count }, () => ({ members: new Set<S>(), bulletins: [], sentTick }));
+}
+
+function checkWindow(windowFrames: number): void {
+  if (!Number.isInteger(windowFrames) || windowFrames < 1 || windowFrames > 255) {
+    throw new RangeError('windowFrames must be an integer in 1..255');
+  }
+}
