@@ -28,6 +28,8 @@ export const configSchema = z.object({
   hostGraceMs: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** frames (20 ms each) per WebSocket audio batch */
   batchFrames: z.coerce.number().int().min(1).max(25).default(3),
+  /** frames (20 ms each) per Ogg page on the Ogg tier: 10 = 200 ms pages, 50 = 1 s (fewer writes, more delay) */
+  oggPageFrames: z.coerce.number().int().min(1).max(50).default(10),
   /** cluster mode (with databaseUrl): redis://host:port/db for the bus and leases; empty = embedded */
   redisUrl: z.string().default(''),
   /** cluster mode (with redisUrl): postgres://user@host:port/db for the store; empty = SQLite */
@@ -73,6 +75,7 @@ const ENV: Record<keyof Config, string> = {
   webRoot: 'ROSTRA_WEB_ROOT',
   hostGraceMs: 'ROSTRA_HOST_GRACE_MS',
   batchFrames: 'ROSTRA_BATCH_FRAMES',
+  oggPageFrames: 'ROSTRA_OGG_PAGE_FRAMES',
   redisUrl: 'REDIS_URL',
   databaseUrl: 'DATABASE_URL',
   pgSchema: 'ROSTRA_PG_SCHEMA',

@@ -56,7 +56,11 @@ export async function startRostra(
   const tokens = createTokenService({ secret, ttlS: config.tokenTtlS });
   const accounts = createAccountService(store);
   const stage = createStagePlane(log.child({ plane: 'stage' }));
-  const media = createHlsOggTiers({ secret, log: log.child({ tier: 'http-media' }) });
+  const media = createHlsOggTiers({
+    secret,
+    log: log.child({ tier: 'http-media' }),
+    ogg: { framesPerPage: config.oggPageFrames },
+  });
   // repairs recordings a crash left unfinished, before anything is served
   const recorder = createRecorderTier({ dataDir: config.dataDir, log: log.child({ tier: 'recorder' }) });
   const hub = createHub(cluster, config, {

@@ -61,12 +61,18 @@ export function mediaRoutes(app: FastifyInstance, deps: ControlDeps): void {
     if (!tap) throw new RostraError('space_not_live', 'no live Ogg stream of this Space on this node');
     const headers = { ...tap.headers, ...CORS };
     if (req.method === 'HEAD') return reply.code(200).headers(headers).send();
-    // from here the response is a live body written by the Ogg fan-out, not by fastify
+    // from here the response is a live body written by the Ogg fan-out, not by fastify: the
+    // head goes out now, then each page is written straight to the TCP socket, with no chunked
+    // framing per page (the body ends when the connection closes, as HTTP/1.1 allows and as
+    // Icecast streams do), so a page costs one socket write per listener
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, headers);
+    res.useChunkedEncodingByDefault = false;
+    res.writeHead(200, { ...headers, connection: 'close' });
     res.flushHeaders();
-    tap.attach(res);
+    const socket = res.socket;
+    if (!socket || socket.destroyed) return;
+    tap.attach(socket);
   });
 }
 
