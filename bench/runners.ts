@@ -71,20 +71,21 @@ function runLoad(shape: RunShape, flags: string[], env: Record<string, string> =
 /** A fresh `rostra start` on core 0 (spawned by the load tool) with one speaker bot. */
 export function runRostra(
   shape: RunShape,
-  opts: { tier: string; oggPageFrames?: number; env?: Record<string, string> },
+  opts: { tier: string; speakers?: number; oggPageFrames?: number; env?: Record<string, string> },
 ): Promise<LoadReport> {
-  const flags = ['--spawn-server', '--server-cpus', '0', '--speakers', '1', '--tier', opts.tier];
+  const flags = ['--spawn-server', '--server-cpus', '0', '--tier', opts.tier];
+  flags.push('--speakers', String(opts.speakers ?? 1));
   flags.push('--mode', shape.storm ? 'storm' : 'steady', '--ramp-s', '5');
   const env: Record<string, string> = { ...RAW_TIER_ENV, ...opts.env };
   if (opts.oggPageFrames) env.ROSTRA_OGG_PAGE_FRAMES = String(opts.oggPageFrames);
   return runLoad(shape, flags, env);
 }
 
-function icecastConfig(dir: string, port: number, password: string): string {
+function icecastConfig(dir: string, port: number, password: string, burst: boolean): string {
   return `<icecast>
   <limits><clients>20000</clients><sources>2</sources><queue-size>524288</queue-size>
     <client-timeout>30</client-timeout><header-timeout>15</header-timeout><source-timeout>10</source-timeout>
-    <burst-on-connect>0</burst-on-connect><burst-size>0</burst-size></limits>
+    <burst-on-connect>${burst ? 1 : 0}</burst-on-connect><burst-size>${burst ? 65536 : 0}</burst-size></limits>
   <authentication><source-password>${password}</source-password><admin-user>admin</admin-user>
     <admin-password>${password}</admin-password></authentication>
   <hostname>127.0.0.1</hostname>
@@ -110,17 +111,21 @@ function start(cmd: string[], label: string): ChildProcess {
 }
 
 /**
- * Icecast2 (Debian) on core 0 with burst-size 0 (no backlog on connect, as Rostra's Ogg tier)
- * and room for 20,000 clients; the source is ffmpeg on core 1 encoding a looped 440 Hz tone
+ * Icecast2 (Debian) on core 0 with room for 20,000 clients and burst-size 0 (no backlog on
+ * connect, as Rostra's Ogg tier), or with `burst` Icecast's own default (64 KiB sent on connect,
+ * so a newcomer has audio at once, seconds behind live); the source is ffmpeg on core 1 encoding a looped 440 Hz tone
  * with libopus (32 kbps, 20 ms frames) into Ogg pages of `pageMs`.
  */
-export async function runIcecast(shape: RunShape, opts: { pageMs: number }): Promise<LoadReport> {
+export async function runIcecast(
+  shape: RunShape,
+  opts: { pageMs: number; burst?: boolean },
+): Promise<LoadReport> {
   const dir = shape.out;
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777);
   const port = 18_000 + (process.pid % 1000);
   const password = 'bench-source-pw';
-  writeFileSync(join(dir, 'icecast.xml'), icecastConfig(dir, port, password));
+  writeFileSync(join(dir, 'icecast.xml'), icecastConfig(dir, port, password, opts.burst ?? false));
   const wav = join(dir, 'tone.wav');
   writeWav(wav, tone(440, 2));
   const icecast = start(['taskset', '-c', '0', 'icecast2', '-c', join(dir, 'icecast.xml')], 'icecast2');
@@ -136,7 +141,9 @@ export async function runIcecast(shape: RunShape, opts: { pageMs: number }): Pro
   await sleep(2000);
   try {
     const url = `http://127.0.0.1:${port}/live.opus`;
-    return await runLoad(shape, ['--ogg-url', url, '--server-pid', String(icecast.pid)]);
+    const flags = ['--ogg-url', url, '--server-pid', String(icecast.pid)];
+    if (shape.storm) flags.push('--mode', 'storm', '--ramp-s', '5');
+    return await runLoad(shape, flags);
   } finally {
     source.kill('SIGTERM');
     icecast.kill('SIGTERM');

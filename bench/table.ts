@@ -35,3 +35,24 @@ export function tableRow(n: number, r: LoadReport): string[] {
 export function markdownTable(head: string[], rows: string[][]): string {
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
+
+export const STAGE_HEAD = [
+  'N',
+  'speaker→speaker ms p50/p99, no listeners',
+  'same, N listeners (steady)',
+  'mixer on time, no listeners',
+  'same, N listeners',
+];
+
+/** The speaker path before listeners joined vs in the steady window (runs with 2+ speaker bots). */
+export function stageRow(n: number, r: LoadReport): string[] {
+  const s2s = r.stage.speakerToSpeakerMs;
+  const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)} %`);
+  return [
+    String(n),
+    `${s2s.baseline.p50}/${s2s.baseline.p99} (${s2s.baseline.count} packets)`,
+    `${s2s.steady.p50}/${s2s.steady.p99} (${s2s.steady.count} packets)`,
+    pct(r.stage.mixerOnTime.baseline),
+    pct(r.stage.mixerOnTime.steady),
+  ];
+}

@@ -10,13 +10,14 @@
  *   node --import tsx bench/ws-tier.ts 2000            # one size
  *   node --import tsx bench/ws-tier.ts --storm 15000   # join storm: N within 5 s
  *   node --import tsx bench/ws-tier.ts --duration 10 300  # a quick smoke run
+ *   node --import tsx bench/ws-tier.ts --speakers 2 15000 # + speaker-to-speaker delay, mixer on time
  *   node --import tsx bench/ws-tier.ts --tier ogg [--ogg-page-frames 50]  # Rostra's Ogg tier
  * Reports go to $TMPDIR/rostra-bench/ws-tier-<time>/<N>/ (report.json, chart.svg).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRostra, takeFlag } from './runners.js';
-import { markdownTable, TABLE_HEAD, tableRow } from './table.js';
+import { markdownTable, STAGE_HEAD, stageRow, TABLE_HEAD, tableRow } from './table.js';
 
 const args = process.argv.slice(2);
 const duration = Number(takeFlag(args, '--duration', '0'));
@@ -24,18 +25,23 @@ const duration = Number(takeFlag(args, '--duration', '0'));
 const concurrency = Number(takeFlag(args, '--concurrency', '100'));
 const tier = takeFlag(args, '--tier', 'websocket');
 const oggPageFrames = Number(takeFlag(args, '--ogg-page-frames', '0'));
+/** 2+ bots also measure the speaker-to-speaker path under the listener load */
+const speakers = Number(takeFlag(args, '--speakers', '1'));
 const storm = args[0] === '--storm';
 const sizes = (storm ? args.slice(1) : args).map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(...(storm ? [15_000] : [1_000, 5_000, 10_000]));
 const outRoot = join(tmpdir(), 'rostra-bench', `ws-tier-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
 const rows: string[][] = [];
+const stageRows: string[][] = [];
 for (const n of sizes) {
   const out = join(outRoot, `${tier}-${storm ? 'storm-' : ''}${n}`);
   const report = await runRostra(
     { listeners: n, duration, concurrency, storm, out },
-    { tier, oggPageFrames: oggPageFrames || undefined },
+    { tier, speakers, oggPageFrames: oggPageFrames || undefined },
   );
   rows.push(tableRow(n, report));
+  stageRows.push(stageRow(n, report));
 }
 process.stdout.write(`\nRostra ${tier} tier — reports: ${outRoot}\n\n${markdownTable(TABLE_HEAD, rows)}\n`);
+if (speakers >= 2) process.stdout.write(`\nSpeaker path\n\n${markdownTable(STAGE_HEAD, stageRows)}\n`);
