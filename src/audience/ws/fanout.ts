@@ -265,7 +265,8 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
       const raw = entry.tcp;
       if (raw) {
         const data = out.framed(withAudio);
-        if (!data) continue;
+        // a TCP socket ended under a WebSocket that does not know yet: writing would only make an error
+        if (!data || !raw.writable) continue;
         raw.write(data);
         this.#stats.sends++;
         this.#stats.bytesSent += data.length;
