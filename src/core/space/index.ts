@@ -11,6 +11,7 @@ export {
   type ActorKind,
 } from './permissions.js';
 export { Room, type RoomDeps } from './room.js';
+export type { RestoreInput, RestoreResult } from './room-restore.js';
 export { RoomRegistry, type RoomRegistryDeps } from './registry.js';
 export { DEFAULT_ROOM_CONFIG, type RoomConfig, type RoomEvents, type RoomNotice } from './room-events.js';
 export type { ReactionBatch } from './reaction-window.js';

@@ -1,5 +1,8 @@
-import type { UserId } from '../../protocol/ids.js';
+import type { SpaceId, UserId } from '../../protocol/ids.js';
 import type { Role, SpaceCounts, SpaceSnapshot, SpaceState, SpeakRequest } from '../../protocol/space.js';
+import type { Logger } from '../log.js';
+import type { Clock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
 import type { ReactionBatch } from './reaction-window.js';
 
 /** a message for one person (the transport finds their connection) */
@@ -28,6 +31,15 @@ export type RoomEvents = {
   /** the Space ended; the Room refuses every command afterwards */
   ended: [reason: string];
 };
+
+/** what a Room needs from its surroundings (Room.load) */
+export interface RoomDeps {
+  spaceId: SpaceId;
+  store: Store;
+  clock: Clock;
+  log?: Logger;
+  config?: Partial<RoomConfig>;
+}
 
 /** tunables, all in ms except the request cap */
 export interface RoomConfig {

@@ -26,16 +26,11 @@ import { dispatchAudience, dispatchStage } from './dispatch.js';
 import { LeaderTracker } from './leader.js';
 import { assertTransition } from './lifecycle.js';
 import { ReactionWindow } from './reaction-window.js';
-import { DEFAULT_ROOM_CONFIG, type RoomConfig, type RoomEvents } from './room-events.js';
+import { DEFAULT_ROOM_CONFIG, type RoomConfig, type RoomDeps, type RoomEvents } from './room-events.js';
+export type { RoomDeps } from './room-events.js';
+import { restoreRoom, type RestoreResult } from './room-restore.js';
+import { StageAnnouncer } from './stage-announcer.js';
 import { StageRoster } from './stage-roster.js';
-
-export interface RoomDeps {
-  spaceId: SpaceId;
-  store: Store;
-  clock: Clock;
-  log?: Logger;
-  config?: Partial<RoomConfig>;
-}
 
 export class Room {
   readonly id: SpaceId;
@@ -52,9 +47,8 @@ export class Room {
   readonly #audience: AudienceCounter;
   readonly #reactions: ReactionWindow;
   readonly #leader: LeaderTracker;
+  readonly #announce: StageAnnouncer;
   readonly #ctx: RoomContext;
-  #lastLeader: UserId;
-  #lastMix: string;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -84,8 +78,12 @@ export class Room {
     this.#leader = new LeaderTracker(this.#clock, this.#config.hostGraceMs, this.#roster, () =>
       this.#leaderMaybeChanged(),
     );
-    this.#lastLeader = this.#leader.leaderId();
-    this.#lastMix = this.#roster.mixList().join(',');
+    this.#announce = new StageAnnouncer(
+      this.events,
+      this.#roster,
+      () => this.#leader.leaderId(),
+      () => this.snapshot(),
+    );
     this.events.onListenerError = (error, event) =>
       this.#log.error({ err: error, event }, 'room event listener threw');
     this.#ctx = this.#context();
@@ -150,6 +148,15 @@ export class Room {
     return this.#serial(() => dispatchAudience(this.#ctx, actor, msg, this.#authorize));
   }
 
+  /**
+   * Puts back the stage and raised hands a previous home announced, in a freshly loaded room
+   * (failover): no per-person notices, one snapshot. Refuses bad input with a catalog code and
+   * changes nothing (room-restore.ts).
+   */
+  restore(input: unknown): Promise<RestoreResult> {
+    return this.#serial(() => restoreRoom(this.#ctx, input));
+  }
+
   /** scheduled -> backstage (host or admin; usually via HTTP) */
   openBackstage(actor: Actor): Promise<void> {
     return this.#serial(async () => {
@@ -184,7 +191,7 @@ export class Room {
   publishing(userId: UserId, connected: boolean): void {
     this.#open();
     if (this.#info.state === 'ended') return; // nothing moves after the end
-    if (this.#roster.setConnected(userId, connected)) this.#stageChanged();
+    if (this.#roster.setConnected(userId, connected)) this.#announce.stageChanged();
   }
 
   close(): void {
@@ -215,7 +222,7 @@ export class Room {
     this.#log.info({ from, to, reason }, `${from} -> ${to}`);
     this.events.safeEmit('state', from, to);
     if (to === 'ended') this.#ended(reason);
-    else this.#stageChanged();
+    else this.#announce.stageChanged();
   }
 
   #adopt(fresh: SpaceInfo): void {
@@ -230,8 +237,7 @@ export class Room {
     this.#stopTimers();
     this.#requests.clear();
     this.#invites.clear();
-    this.#lastMix = '';
-    this.events.safeEmit('mix', []);
+    this.#announce.ended();
     this.events.safeEmit('snapshot', this.snapshot());
     this.events.safeEmit('ended', reason);
   }
@@ -242,23 +248,11 @@ export class Room {
     this.#leader.close();
   }
 
-  #stageChanged(): void {
-    this.#lastLeader = this.#leader.leaderId();
-    this.events.safeEmit('snapshot', this.snapshot());
-    const mix = this.#roster.mixList();
-    const key = mix.join(',');
-    if (key !== this.#lastMix) {
-      this.#lastMix = key;
-      this.events.safeEmit('mix', mix);
-    }
-  }
-
   #leaderMaybeChanged(): void {
-    if (this.#closed || this.#leader.leaderId() === this.#lastLeader) return;
-    this.#stageChanged();
+    if (!this.#closed) this.#announce.leaderMaybeChanged();
   }
 
-  #serial(fn: () => Promise<void> | void): Promise<void> {
+  #serial<T>(fn: () => Promise<T> | T): Promise<T> {
     if (this.#closed) return Promise.reject(this.#closedError());
     const run = this.#queue.then(() => {
       this.#open();
@@ -309,7 +303,7 @@ export class Room {
         if (reason === 'banned') this.#banned.add(id);
         this.events.safeEmit('kicked', id, reason);
       },
-      stageChanged: () => this.#stageChanged(),
+      stageChanged: () => this.#announce.stageChanged(),
       requestsChanged: () => this.events.safeEmit('requests', this.requests()),
     };
   }

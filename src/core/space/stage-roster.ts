@@ -107,6 +107,32 @@ export class StageRoster {
     return { oldHostRole: old.role };
   }
 
+  /**
+   * Throws unless `members` is a stage the caps allow: exactly one host, nobody twice
+   * (invalid_field), at most LIMITS.maxCohosts co-hosts (cohosts_full), LIMITS.maxSpeakers
+   * speakers and LIMITS.maxOnStage in all (stage_full).
+   */
+  static assertFits(members: readonly StageMember[]): void {
+    const ids = new Set(members.map((m) => m.userId));
+    if (ids.size !== members.length) throw invalidStage('someone is on stage twice');
+    const count = (role: Role) => members.filter((m) => m.role === role).length;
+    if (count('host') !== 1) throw invalidStage('a stage has exactly one host');
+    if (count('cohost') > LIMITS.maxCohosts) throw new RostraError('cohosts_full');
+    if (count('speaker') > LIMITS.maxSpeakers || members.length > LIMITS.maxOnStage) {
+      throw new RostraError('stage_full');
+    }
+  }
+
+  /** puts a whole stage in place, in the given order (restore.ts); the host stays who it is */
+  replace(members: readonly StageMember[]): void {
+    StageRoster.assertFits(members);
+    if (!members.some((m) => m.userId === this.#hostId && m.role === 'host')) {
+      throw new RostraError('internal', 'a restored stage must keep the host');
+    }
+    this.#members.clear();
+    for (const m of members) this.#members.set(m.userId, { ...m });
+  }
+
   setMuted(userId: UserId, muted: boolean): boolean {
     const m = this.#require(userId);
     if (m.muted === muted) return false;
@@ -127,3 +153,6 @@ export class StageRoster {
     return m;
   }
 }
+
+const invalidStage = (why: string): RostraError =>
+  new RostraError('invalid_field', why, { details: { field: 'stage' } });
