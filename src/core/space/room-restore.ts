@@ -134,8 +134,7 @@ const bad = (field: string, why: string): RostraError =>
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-const isHandle = (v: unknown): v is string =>
-  typeof v === 'string' && v.length > 0 && v.length <= MAX_HANDLE;
+const isHandle = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_HANDLE;
 
 function parseInput(input: unknown, maxRequests: number): RestoreInput {
   if (!isRecord(input) || !Array.isArray(input.stage) || !Array.isArray(input.requests)) {
