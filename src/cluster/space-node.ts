@@ -356,10 +356,12 @@ export class SpaceNode implements RoomHandle {
     this.#merger = new PresenceMerger(room, this.ctx.self);
     this.#merger.apply(this.ctx.self, toReport(++this.#presenceSeq, this.group.presence), clock.now());
     this.#wireRoom(room);
+    // queued on the room before anything else can reach it (restore wants a fresh room)
+    const restoring = last ? restoreStage(room, last, log) : null;
     await this.#subscribeCommands();
+    await restoring;
     this.#snapshot = room.snapshot();
     this.#heartbeat();
-    if (last) await restoreStage(room, last, log);
   }
 
   async #subscribeCommands(): Promise<void> {

@@ -108,6 +108,21 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
     assert.equal(bobOn.status, 200, JSON.stringify(bobOn.body));
     const q1 = probe(l1, 660);
     await until(() => q1.frames.some((f) => f.tone > TONE), 5000, 'bob heard');
+    // a listener on another edge has a hand raised when the home dies
+    const cy = await signUp(b, 'cy');
+    const cyListen = await TestSocket.open(b, `/v1/spaces/${spaceId}/listen`, cy.token);
+    await cyListen.waitType('welcome');
+    assert.equal((await cyListen.command({ type: 'raise_hand' })).type, 'ack');
+    await cyListen.waitFor((m) => m.type === 'hand' && m.raised, 3000, 'cy hand raised');
+    await until(
+      async () =>
+        (await api(d, 'GET', `/v1/spaces/${spaceId}`)).body.stage.some(
+          (m: any) => m.userId === bob.id && !m.muted,
+        ),
+      3000,
+      'edges saw bob unmuted',
+    );
+    await new Promise((r) => setTimeout(r, 1100)); // one heartbeat: the edges cache cy's hand
 
     const cutAt = Date.now();
     c.cut(0);
@@ -123,13 +138,19 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
     );
     const newHome = c.homeOf(spaceId);
     assert.ok(newHome === 'node1' || newHome === 'node2', `new home ${newHome}`);
-    // the new home put the stage back as the old one last announced it: bob is a speaker, unmuted
+    // the new home put the stage back as the old one last announced it: bob is a speaker, and
+    // muted (no hot mics: a mic opens only when its speaker acts)
     const snap = await api(d, 'GET', `/v1/spaces/${spaceId}`);
     assert.ok(
-      snap.body.stage.some((m: any) => m.userId === bob.id && m.role === 'speaker' && !m.muted),
+      snap.body.stage.some((m: any) => m.userId === bob.id && m.role === 'speaker' && m.muted),
       JSON.stringify(snap.body.stage),
     );
     bobSpeaker = await publishWithRetry([d, b], spaceId, bob.token, 10_000, 660);
+    const bobAgain = await api(d, 'POST', `/v1/spaces/${spaceId}/actions`, {
+      token: bob.token,
+      body: { type: 'unmute' },
+    });
+    assert.equal(bobAgain.status, 200, JSON.stringify(bobAgain.body));
     await until(() => q1.after(cutAt).some((f) => f.tone > TONE), 10_000, 'bob heard again');
     const tookOverMs = Date.now() - cutAt;
     await until(
@@ -156,14 +177,34 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
       'the gap shows in mixedAt: no frames invented',
     );
     const counts = await l2.waitFor(
-      (m) => m.type === 'counts' && m.counts.listeningNow === 3 && m.counts !== undefined,
+      (m) => m.type === 'counts' && m.counts.listeningNow === 4 && m.counts !== undefined,
       8000,
       'count after failover',
     );
-    assert.equal(counts.counts.listeningNow, 3);
+    assert.equal(counts.counts.listeningNow, 4);
+    // the restore told nobody their role or hand again: one `role` for bob (approved before the
+    // cut), one `hand` for cy (raised before the cut); cy's hand survived and can be approved
+    const notices = (s: TestSocket, type: string) => s.messages.filter((m) => m.type === type);
+    assert.deepEqual(
+      notices(bobListen, 'role').map((m) => m.role),
+      ['speaker'],
+    );
+    assert.deepEqual(notices(bobListen, 'hand').length, 1);
+    assert.deepEqual(
+      notices(cyListen, 'hand').map((m) => m.raised),
+      [true],
+    );
+    assert.equal(notices(cyListen, 'role').length, 0);
+    const approveCy = await api(b, 'POST', `/v1/spaces/${spaceId}/actions`, {
+      token: host.token,
+      body: { type: 'approve_request', userId: cy.id },
+    });
+    assert.equal(approveCy.status, 200, JSON.stringify(approveCy.body));
+    await cyListen.waitFor((m) => m.type === 'role' && m.role === 'speaker', 3000, 'cy speaker');
     l1.close();
     l2.close();
     bobListen.close();
+    cyListen.close();
   } finally {
     await speaker?.close();
     await bobSpeaker?.close();
