@@ -33,7 +33,15 @@ async function setup(c: MemCluster) {
   const onHome = await TestSocket.open(a, `/v1/spaces/${spaceId}/listen`);
   const onEdge = await TestSocket.open(b, `/v1/spaces/${spaceId}/listen`);
   await Promise.all([onHome.waitType('welcome'), onEdge.waitType('welcome')]);
-  return { spaceId, onHome, onEdge, ph: probe(onHome), pe: probe(onEdge) };
+  const ph = probe(onHome);
+  const pe = probe(onEdge);
+  // the mixer's worker can take a while to start on a busy machine: cut only once audio flows
+  const deadline = Date.now() + 10_000;
+  while (ph.frames.length < 10 || pe.frames.length < 10) {
+    if (Date.now() > deadline) throw new Error('no audio on both nodes before the outage');
+    await sleep(20);
+  }
+  return { spaceId, onHome, onEdge, ph, pe };
 }
 
 const cutAll = (c: MemCluster) => c.nodes.forEach((_, i) => c.cut(i));
