@@ -97,3 +97,33 @@ test('release frees the lease for the next node, which gets a higher token', asy
   const next = await leases.acquire('space:s:home', 'n2 http://b', 3_000);
   assert.ok(next && next.token > lease.token);
 });
+
+test('a renew that hangs (Redis accepted the connection but does not answer) does not push the deadline back', async () => {
+  const clock = new FakeClock();
+  const table = new MemoryLeaseTable(clock);
+  const inner = new MemoryLeases(table);
+  let hang = false;
+  // every call made while `hang` never settles, like a command waiting out a long timeout
+  const leases = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const v: unknown = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) =>
+        hang ? new Promise(() => {}) : (v as (...a: unknown[]) => unknown).apply(target, args);
+    },
+  });
+  const t0 = clock.now();
+  const { lease, lost } = await held(leases, clock);
+  await run(clock, 1_050); // one renew done: deadline = ~1000 + 3000
+  hang = true;
+  let lostAt = -1;
+  for (let t = 0; t < 6_000 && lost.length === 0; t += 50) {
+    clock.advance(50);
+    await flush();
+    if (lost.length > 0) lostAt = clock.now() - t0;
+    else assert.ok(table.lease('space:s:home'), 'still home only while the lease is live');
+  }
+  assert.deepEqual(lost, ['expired']);
+  assert.ok(lostAt <= 4_050, `lost at ${lostAt}`);
+  assert.equal(lease.held, false);
+});

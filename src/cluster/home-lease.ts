@@ -9,7 +9,8 @@
  *
  * The deadline is counted from the START of the last successful renew on this node's clock,
  * so this node always gives up no later than the backend frees the lease: no two homes act
- * at once (modulo clock drift within one ttl). A failed renew alone does not lose the lease.
+ * at once (modulo clock drift within one ttl). A failed renew alone does not lose the lease;
+ * the deadline has its own timer, so a renew still waiting for Redis cannot push it back.
  */
 import type { Clock } from '../core/ports/clock.js';
 import type { Leases } from '../core/ports/leases.js';
@@ -32,6 +33,8 @@ export class HomeLease {
   readonly token: number;
   #deadline: number;
   #timer: { cancel(): void } | null = null;
+  /** fires at the deadline even while a renew is still waiting for Redis */
+  #deadlineTimer: { cancel(): void } | null = null;
   #state: 'held' | 'lost' | 'released' = 'held';
   #renewing = false;
   /** renews failed in a row */
@@ -44,7 +47,23 @@ export class HomeLease {
   ) {
     this.token = opts.token;
     this.#deadline = grantedAt + opts.ttlMs;
+    this.#armDeadline();
     this.#schedule(this.#renewEveryMs);
+  }
+
+  /**
+   * A renew can hang for the adapter's whole command timeout (Redis accepted the connection
+   * but does not answer, or the command sits in a reconnect queue); the deadline must not wait
+   * for it, or this node would act as home after the backend has freed the lease.
+   */
+  #armDeadline(): void {
+    this.#deadlineTimer?.cancel();
+    if (this.#state !== 'held') return;
+    const ms = Math.max(0, this.#deadline - this.opts.clock.now());
+    this.#deadlineTimer = this.opts.clock.setTimeout(() => {
+      if (this.opts.clock.now() >= this.#deadline) this.#lose('expired');
+      else this.#armDeadline();
+    }, ms);
   }
 
   /** ms between two renews of a healthy lease */
@@ -77,6 +96,7 @@ export class HomeLease {
     if (this.#state !== 'held') return;
     this.#state = 'released';
     this.#timer?.cancel();
+    this.#deadlineTimer?.cancel();
     try {
       await this.opts.leases.release(this.opts.key, this.opts.holder, this.token);
     } catch (err) {
@@ -88,6 +108,7 @@ export class HomeLease {
   abandon(): void {
     if (this.#state === 'held') this.#state = 'released';
     this.#timer?.cancel();
+    this.#deadlineTimer?.cancel();
   }
 
   async #tick(): Promise<void> {
@@ -101,6 +122,7 @@ export class HomeLease {
       if (this.#state !== 'held') return;
       if (!ok) return this.#lose('taken');
       this.#deadline = started + this.opts.ttlMs;
+      this.#armDeadline();
       this.#failures = 0;
       this.#schedule(this.#renewEveryMs);
     } catch (err) {
@@ -121,6 +143,7 @@ export class HomeLease {
     if (this.#state !== 'held') return;
     this.#state = 'lost';
     this.#timer?.cancel();
+    this.#deadlineTimer?.cancel();
     this.opts.log.warn({ key: this.opts.key, token: this.token, why }, 'home lease lost');
     this.opts.onLost(why);
   }
