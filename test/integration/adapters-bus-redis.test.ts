@@ -10,6 +10,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { runBusConformance, waitFor } from '../../src/core/ports/bus.conformance.js';
 import { RedisBus } from '../../src/adapters/bus-redis/index.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const target = new globalThis.URL(URL);
@@ -137,6 +138,37 @@ void describe('RedisBus', () => {
     } finally {
       await Promise.all([far.close(), near.close()]);
       await proxy.cut();
+    }
+  });
+
+  void it('after outages of seconds, the bus delivers again within ~250 ms of Redis returning', async () => {
+    const ns = namespace();
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    const far = await RedisBus.connect({ connection: `redis://127.0.0.1:${proxy.port}`, namespace: ns });
+    const near = await RedisBus.connect({ connection: URL, namespace: ns });
+    try {
+      const got: number[] = [];
+      await far.subscribe('t', () => void got.push(Date.now()));
+      // two lengths, so a backoff that grows to seconds cannot pass by the luck of its phase
+      for (const outageMs of [2_500, 4_000]) {
+        await proxy.cut();
+        await new Promise((r) => setTimeout(r, outageMs));
+        got.length = 0;
+        await proxy.allow();
+        const back = Date.now();
+        while (got.length === 0) {
+          assert.ok(Date.now() - back < 3_000, 'never resubscribed');
+          await near.publish('t', text('after'));
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await waitFor(() => far.ready, 'the publisher to reconnect');
+        const ms = Math.max(got[0]! - back, Date.now() - back);
+        console.log(`# bus delivers and publishes again ${ms} ms after a ${outageMs} ms outage`);
+        assert.ok(ms < 600, `${ms} ms after a ${outageMs} ms outage`);
+      }
+    } finally {
+      await Promise.all([far.close(), near.close()]);
+      await proxy.close();
     }
   });
 

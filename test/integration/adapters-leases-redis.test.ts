@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { runLeasesConformance } from '../../src/core/ports/leases.conformance.js';
 import { RedisLeases } from '../../src/adapters/leases-redis/index.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const runId = () => `rostra_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}:`;
@@ -77,6 +78,34 @@ void describe('RedisLeases', () => {
       assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
     } finally {
       await leases.close();
+    }
+  });
+
+  void it('after an outage of seconds, calls answer again within ~250 ms of Redis returning', async () => {
+    const target = new globalThis.URL(URL);
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    const prefix = runId();
+    const leases = new RedisLeases({ connection: `redis://127.0.0.1:${proxy.port}`, prefix });
+    try {
+      assert.ok(await leases.acquire('k', 'node-a', 10_000));
+      await proxy.cut();
+      await assert.rejects(leases.holder('k'));
+      await sleep(3_000); // long enough for a default backoff to have grown to 2 s
+      await proxy.allow();
+      const back = Date.now();
+      for (;;) {
+        const info = await leases.holder('k').catch(() => null);
+        if (info) break;
+        assert.ok(Date.now() - back < 2_000, 'leases never answered again');
+        await sleep(20);
+      }
+      const ms = Date.now() - back;
+      console.log(`# leases answer again ${ms} ms after Redis returned (3 s outage)`);
+      assert.ok(ms < 600, `${ms} ms`);
+    } finally {
+      await leases.close();
+      await proxy.close();
+      await dropPrefix(prefix);
     }
   });
 });

@@ -4,7 +4,10 @@
  *
  * Redis unreachable: every call rejects after at most `commandTimeoutMs` (default 2000 ms);
  * nothing is queued past that. A holder that cannot renew must treat its lease as lost when its
- * own ttl runs out. ioredis reconnects by itself; calls succeed again once Redis is back.
+ * own ttl runs out. ioredis reconnects by itself, retrying every ≤250 ms (not its default
+ * backoff growing to 2 s: a home retries its renew every ≤250 ms and edges their acquire, and
+ * a slow reconnect would add up to 2 s to every outage, enough to lose a lease that the
+ * outage alone would not have); calls succeed again once Redis is back.
  * Lifecycle: open (connects lazily) -> close() (idempotent, QUIT; later calls reject).
  */
 import { Redis, type RedisOptions } from 'ioredis';
@@ -36,6 +39,7 @@ export class RedisLeases implements Leases {
     const base: RedisOptions = {
       commandTimeout: options.commandTimeoutMs ?? 2000,
       maxRetriesPerRequest: 1,
+      retryStrategy: (attempt: number) => Math.min(50 * 2 ** Math.min(attempt, 3), 250),
       lazyConnect: false,
     };
     const c = options.connection ?? 'redis://127.0.0.1:6379';
