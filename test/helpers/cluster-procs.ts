@@ -1,0 +1,210 @@
+/**
+ * Shared set-up of the multi-process cluster tests: Rostra processes on loopback sharing the
+ * real Redis and PostgreSQL of this machine, with a random Redis key prefix and PostgreSQL
+ * schema per cluster (removed by cleanup()), a live Space, listeners that decode what they
+ * hear (ListenProbe), and the waiting/retrying a client does.
+ *
+ * The nodes may reach Redis through another URL than the test (`nodeRedisUrl`, e.g. a
+ * TcpProxy), so a test can cut them off while it still reads the leases itself.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { RedisLeases } from '../../src/adapters/leases-redis/index.js';
+import { homeLeaseKey, parseHolder } from '../../src/cluster/topics.js';
+import { startNodeProcess, type NodeProcess } from '../../src/cluster/testing/node-process.js';
+import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
+import type { LeaseInfo } from '../../src/core/ports/leases.js';
+import type { SpaceId } from '../../src/protocol/ids.js';
+import { api, signUp, TestSocket } from './server.js';
+import { publishTone, type WeriftSpeaker } from './werift-speaker.js';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface ProcClusterOptions {
+  /** home lease ttl of every node, ms */
+  ttlMs: number;
+  /** Redis URL the nodes use (default REDIS_URL; the test itself always uses REDIS_URL) */
+  nodeRedisUrl?: string;
+  drainMs?: number;
+  /** names the data dir, prefix and schema */
+  tag?: string;
+}
+
+export class ProcCluster {
+  readonly run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  readonly prefix: string;
+  readonly schema: string;
+  readonly dir: string;
+  /** every process started (for cleanup), in start order */
+  readonly procs: NodeProcess[] = [];
+  /** the leases as the test sees them (straight to REDIS_URL) */
+  readonly leases: RedisLeases;
+
+  constructor(readonly opts: ProcClusterOptions) {
+    const tag = opts.tag ?? 'ct';
+    this.prefix = `rostra_${tag}_${this.run}:`;
+    this.schema = `rostra_${tag}_${this.run}`;
+    this.dir = mkdtempSync(join(tmpdir(), `rostra-${tag}-`));
+    this.leases = new RedisLeases({ connection: REDIS_URL, prefix: `${this.prefix}lease:` });
+  }
+
+  /** starts node `p<i>` (data dir `<dir>/p<i>`) */
+  async start(i: number, extra: Record<string, string> = {}): Promise<NodeProcess> {
+    const p = await startNodeProcess(`p${i}`, {
+      'data-dir': join(this.dir, `p${i}`),
+      'redis-url': this.opts.nodeRedisUrl ?? REDIS_URL,
+      'database-url': PG_URL,
+      'pg-schema': this.schema,
+      'redis-prefix': this.prefix,
+      'token-secret': `secret-of-cluster-test-${this.run}`,
+      'home-lease-ms': String(this.opts.ttlMs),
+      'drain-ms': String(this.opts.drainMs ?? 1000),
+      'log-level': 'warn',
+      ...extra,
+    });
+    this.procs.push(p);
+    return p;
+  }
+
+  /** p0 first (it runs the migrations), then the others at once; their URLs in order */
+  async startAll(n: number): Promise<string[]> {
+    const first = await this.start(0);
+    const rest = await Promise.all(Array.from({ length: n - 1 }, (_, i) => this.start(i + 1)));
+    return [first, ...rest].map((p) => p.url);
+  }
+
+  lease(spaceId: string): Promise<LeaseInfo | null> {
+    return this.leases.holder(homeLeaseKey(spaceId as SpaceId));
+  }
+
+  async homeOf(spaceId: string): Promise<string | null> {
+    const l = await this.lease(spaceId);
+    return l ? parseHolder(l.holder).node : null;
+  }
+
+  /** kills every process, removes the Redis keys, the schema and the data dirs */
+  async cleanup(): Promise<void> {
+    for (const p of this.procs) p.kill('SIGKILL');
+    await Promise.all(this.procs.map((p) => p.exited));
+    await this.leases.close();
+    const admin = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await admin.del(...keys);
+    } while (cursor !== '0');
+    await admin.quit();
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
+    await client.end();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** signs a host up on `base`, creates a Space there and takes it live (so `base` homes it) */
+export async function liveSpace(
+  base: string,
+  title: string,
+): Promise<{ spaceId: string; host: { token: string; id: string; handle: string } }> {
+  const host = await signUp(base, 'host');
+  const created = await api(base, 'POST', '/v1/spaces', { token: host.token, body: { title } });
+  const spaceId: string = created.body.space.id;
+  const go = await api(base, 'POST', `/v1/spaces/${spaceId}/actions`, {
+    token: host.token,
+    body: { type: 'go_live' },
+  });
+  if (go.status !== 200) throw new Error(`go_live: ${go.status} ${JSON.stringify(go.body)}`);
+  return { spaceId, host };
+}
+
+/** decodes every audio batch the socket receives (tone at `hz`) */
+export function probe(s: TestSocket, hz = 440): ListenProbe {
+  const p = new ListenProbe(hz);
+  s.ws.on('message', (data, isBinary) => {
+    if (isBinary) p.batch(data as Buffer);
+  });
+  return p;
+}
+
+/** a WebSocket listener on `base` that has been welcomed, with its probe */
+export async function listener(
+  base: string,
+  spaceId: string,
+  token?: string,
+): Promise<{ socket: TestSocket; probe: ListenProbe }> {
+  const socket = await TestSocket.open(base, `/v1/spaces/${spaceId}/listen`, token);
+  await socket.waitType('welcome');
+  return { socket, probe: probe(socket) };
+}
+
+export async function until(
+  pred: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  label: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${label}`);
+    await sleep(25);
+  }
+}
+
+/** what a client does: retry until a node answers */
+export async function retry<T>(fn: (i: number) => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    try {
+      return await fn(i);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(200);
+    }
+  }
+}
+
+/** a room action that must answer 200, retried like a client would */
+export function action(base: (i: number) => string, spaceId: string, token: string, body: object) {
+  return retry(async (i) => {
+    const r = await api(base(i), 'POST', `/v1/spaces/${spaceId}/actions`, { token, body });
+    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+    return r;
+  }, 5000);
+}
+
+/**
+ * publishTone that gives up after `ms` (the WHIP POST or ICE can wait for ever when the home
+ * changes under it); a session that connects after all is closed.
+ */
+export async function publishToneWithin(
+  ms: number,
+  base: string,
+  spaceId: string,
+  token: string,
+): Promise<WeriftSpeaker> {
+  const pending = publishTone(base, spaceId, token);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      pending,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`WHIP on ${base}: not connected after ${ms} ms`)), ms);
+      }),
+    ]);
+  } catch (err) {
+    void pending.then(
+      (s) => s.close(),
+      () => undefined,
+    );
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
