@@ -204,8 +204,8 @@ test(
           `${e.name}: no home while Redis was cut`,
         );
       assert.ok(leaseAfter && leaseBefore && leaseAfter.token > leaseBefore.token, 'a new home term');
-      // the new home's mixer starts with the first speaker session, so audio is back once the
-      // speaker's client has published again (and the new home started its mixer worker)
+      // after the lease: loading the Room from PostgreSQL and starting a mixer worker, then the
+      // speaker's client publishing again (seconds on a loaded 2-core machine)
       assert.ok(Math.max(...toneBack) < 12_000, `tone back after ${toneBack.join(' / ')} ms`);
       // nothing lost: the Space is live on every node, listeners kept their sockets
       for (const u of urls) {
