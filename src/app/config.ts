@@ -10,8 +10,10 @@ export const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   /** address to bind; 127.0.0.1 by default, 0.0.0.0 to serve a network */
   host: z.string().min(1).default('127.0.0.1'),
-  /** folder for the SQLite file, the token secret and recordings */
+  /** folder for the SQLite file, the token secret and (by default) recordings */
   dataDir: z.string().min(1).default('./data'),
+  /** folder for recordings; empty = <dataDir>/recordings. Cluster: one folder all nodes share */
+  recordingsDir: z.string().default(''),
   /** HS256 secret for tokens; empty = read or create dataDir/token-secret */
   tokenSecret: z.string().default(''),
   /** lifetime of tokens minted at sign-in, seconds */
@@ -69,6 +71,7 @@ const ENV: Record<keyof Config, string> = {
   port: 'ROSTRA_PORT',
   host: 'ROSTRA_HOST',
   dataDir: 'ROSTRA_DATA_DIR',
+  recordingsDir: 'ROSTRA_RECORDINGS_DIR',
   tokenSecret: 'ROSTRA_TOKEN_SECRET',
   tokenTtlS: 'ROSTRA_TOKEN_TTL_S',
   logLevel: 'ROSTRA_LOG_LEVEL',
@@ -110,7 +113,8 @@ export function loadConfig(flags: Record<string, string>, env: NodeJS.ProcessEnv
       `invalid setting ${flagName(key)} / ${ENV[key as keyof Config] ?? key}: ${issue?.message ?? 'invalid'}`,
     );
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+  const recordingsDir = parsed.data.recordingsDir ? resolve(parsed.data.recordingsDir) : '';
+  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir), recordingsDir };
 }
 
 export function configHelp(): string {

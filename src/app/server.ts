@@ -62,7 +62,11 @@ export async function startRostra(
     ogg: { framesPerPage: config.oggPageFrames },
   });
   // repairs recordings a crash left unfinished, before anything is served
-  const recorder = createRecorderTier({ dataDir: config.dataDir, log: log.child({ tier: 'recorder' }) });
+  const recorder = createRecorderTier({
+    recordingsDir: config.recordingsDir || join(config.dataDir, 'recordings'),
+    node: cluster?.nodeId,
+    log: log.child({ tier: 'recorder' }),
+  });
   const hub = createHub(cluster, config, {
     store,
     clock: systemClock,

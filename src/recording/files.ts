@@ -1,15 +1,23 @@
 /**
- * Where a Space's recording lives and its small status file. One folder per Space:
+ * Where a Space's recording lives and its small status file. The recordings folder is
+ * `--recordings-dir` (default <dataDir>/recordings); cluster nodes share one. One folder per
+ * Space, and in it one *part* per recording run (a Recorder: from the moment a home starts
+ * recording to end(), close() or a crash), written by one node only:
  *
- *   <dataDir>/recordings/<spaceId>/audio.rlog      frames (format.ts), append-only
- *   <dataDir>/recordings/<spaceId>/speakers.jsonl  one speaking interval per line
- *   <dataDir>/recordings/<spaceId>/meta.json       status, written atomically (tmp + rename)
+ *   <recordingsDir>/<spaceId>/parts/<part>/audio.rlog      frames (format.ts), append-only
+ *   <recordingsDir>/<spaceId>/parts/<part>/speakers.jsonl  one speaking interval per line
+ *   <recordingsDir>/<spaceId>/parts/<part>/meta.json       status, written atomically
  *
- * Status lifecycle: recording -> finished (the Space ended) | interrupted (the node let go,
- * or repair found a crashed 'recording'). A Space that resumes on this node goes back to
- * recording and appends to the same log (the replay then shows a gap).
+ * `<part>` is `<createdAt ms>-<nodeId>-<random>`: two nodes (or two runs on one node) never
+ * append to the same file, so a deposed home still writing for a moment cannot touch the new
+ * home's part. The replay merges the parts (merge.ts). Recordings made before parts existed
+ * have the three files straight in `<recordingsDir>/<spaceId>/`: read as one more part.
+ *
+ * Status lifecycle of a part: recording -> finished (the Space ended) | interrupted (the node
+ * let go, or repair found a crashed 'recording').
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 export const RecordingStatus = {
@@ -31,14 +39,26 @@ export interface RecordingMeta {
   repairs: number;
   /** bytes of torn/corrupt tail cut off by repairs, in total */
   cutBytes: number;
+  /** the node that writes this part (absent in the old single-folder layout) */
+  node?: string;
 }
 
-export const recordingsRoot = (dataDir: string): string => join(dataDir, 'recordings');
-export const recordingDir = (dataDir: string, spaceId: string): string =>
-  join(recordingsRoot(dataDir), spaceId);
 export const LOG_FILE = 'audio.rlog';
 export const SPEAKERS_FILE = 'speakers.jsonl';
 export const META_FILE = 'meta.json';
+export const PARTS_DIR = 'parts';
+/** node id of a node that is not in a cluster */
+export const LOCAL_NODE = 'local';
+
+/** the folder of one Space (its parts, or the old single-folder files) */
+export const recordingDir = (recordingsDir: string, spaceId: string): string => join(recordingsDir, spaceId);
+export const partsDir = (recordingsDir: string, spaceId: string): string =>
+  join(recordingDir(recordingsDir, spaceId), PARTS_DIR);
+
+/** a fresh, unique part name: sorts by creation time */
+export function newPartName(node: string, now: number): string {
+  return `${String(Math.floor(now)).padStart(13, '0')}-${node}-${randomBytes(3).toString('hex')}`;
+}
 
 export function readMeta(dir: string): RecordingMeta | null {
   try {

@@ -1,31 +1,43 @@
 /**
- * The recordings of this node's data dir, opened on demand and kept in a small LRU cache
- * bounded in bytes (default 128 MB; a 1 h recording weighs ~16 MB, its Ogg download as much
- * again once built). A cached replay is reused while its log's size is unchanged.
+ * The recordings under one recordings folder (shared by the nodes of a cluster), opened on
+ * demand: every part of a Space (parts.ts) merged into one replay (merge.ts), kept in a small
+ * LRU cache bounded in bytes (default 128 MB; a 1 h recording weighs ~16 MB, its Ogg download
+ * as much again once built). A cached replay is reused while no part changed (names, sizes
+ * and statuses make its version).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { SpaceId } from '../protocol/ids.js';
 import { RostraError } from '../core/errors.js';
-import { LOG_FILE, RecordingStatus, SPEAKERS_FILE, readMeta, recordingDir } from './files.js';
-import { scanLog } from './format.js';
+import { RecordingStatus } from './files.js';
+import { mergeParts } from './merge.js';
+import { listParts, readPart, type PartInfo } from './parts.js';
 import { Replay } from './replay.js';
-import type { SpeakingInterval } from './speaking.js';
 
 export interface RecordingLibraryOptions {
-  dataDir: string;
+  recordingsDir: string;
   /** bytes of replays kept in memory; default 128 MB */
   cacheBytes?: number;
+  /**
+   * ms after which a part still marked 'recording' that has not changed counts as left by a
+   * dead node (read up to its last good frame) rather than being recorded; default 5000.
+   * A live recorder writes every 200 ms.
+   */
+  staleMs?: number;
+  now?: () => number;
 }
 
 export class RecordingLibrary {
-  readonly #dataDir: string;
+  readonly #dir: string;
   readonly #budget: number;
-  readonly #cache = new Map<string, { size: number; replay: Promise<Replay>; ready?: Replay }>();
+  readonly #staleMs: number;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, { version: string; replay: Promise<Replay>; ready?: Replay }>();
 
   constructor(opts: RecordingLibraryOptions) {
-    this.#dataDir = opts.dataDir;
+    this.#dir = opts.recordingsDir;
     this.#budget = opts.cacheBytes ?? 128 * 1024 * 1024;
+    this.#staleMs = opts.staleMs ?? 5000;
+    this.#now = opts.now ?? Date.now;
   }
 
   /**
@@ -34,25 +46,22 @@ export class RecordingLibrary {
    * `liveFrom` (the Space's startedAt, ms since epoch) leaves out the backstage frames before.
    */
   async open(spaceId: SpaceId, liveFrom: number | null = null): Promise<Replay> {
-    const dir = recordingDir(this.#dataDir, spaceId);
-    const meta = readMeta(dir);
-    if (!meta) throw new RostraError('recording_not_found');
-    if (meta.status === RecordingStatus.recording)
+    const parts = listParts(this.#dir, spaceId);
+    if (parts.length === 0) throw new RostraError('recording_not_found');
+    const now = this.#now();
+    if (parts.some((p) => p.meta.status === RecordingStatus.recording && now - p.touchedAt < this.#staleMs))
       throw new RostraError('recording_not_found', 'the Space is still being recorded');
-    const size = await stat(join(dir, LOG_FILE)).then(
-      (s) => s.size,
-      () => 0,
-    );
+    const version = versionOf(parts);
     const key = `${spaceId}@${liveFrom ?? ''}`;
     const hit = this.#cache.get(key);
-    if (hit && hit.size === size) {
+    if (hit && hit.version === version) {
       this.#cache.delete(key);
       this.#cache.set(key, hit); // most recently used last
       return hit.replay;
     }
-    const entry: { size: number; replay: Promise<Replay>; ready?: Replay } = {
-      size,
-      replay: this.#load(dir, size, liveFrom),
+    const entry: { version: string; replay: Promise<Replay>; ready?: Replay } = {
+      version,
+      replay: load(spaceId, parts, version, liveFrom),
     };
     this.#cache.set(key, entry);
     entry.replay.then(
@@ -67,17 +76,6 @@ export class RecordingLibrary {
     return entry.replay;
   }
 
-  async #load(dir: string, size: number, liveFrom: number | null): Promise<Replay> {
-    const meta = readMeta(dir);
-    if (!meta) throw new RostraError('recording_not_found');
-    const bytes = await readFile(join(dir, LOG_FILE)).catch(() => new Uint8Array(0));
-    // frames mixed before the Space went live (backstage) are not part of the replay
-    const frames = scanLog(bytes).frames.filter((f) => liveFrom === null || f.mixedAt >= liveFrom);
-    if (frames.length === 0) throw new RostraError('recording_not_found', 'nothing was recorded');
-    const text = await readFile(join(dir, SPEAKERS_FILE), 'utf8').catch(() => '');
-    return new Replay({ meta, frames, intervals: parseIntervals(text), version: `r${size.toString(36)}` });
-  }
-
   /** drops the least recently used replays beyond the budget (the newest always stays) */
   #evict(): void {
     let total = 0;
@@ -88,17 +86,39 @@ export class RecordingLibrary {
   }
 }
 
-function parseIntervals(text: string): SpeakingInterval[] {
-  const out: SpeakingInterval[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const v = JSON.parse(line) as Partial<SpeakingInterval>;
-      if (typeof v.userId === 'string' && typeof v.startAt === 'number' && typeof v.endAt === 'number')
-        out.push({ userId: v.userId, startAt: v.startAt, endAt: v.endAt });
-    } catch {
-      // a torn line (crash): skipped
-    }
-  }
-  return out;
+async function load(
+  spaceId: string,
+  infos: PartInfo[],
+  version: string,
+  liveFrom: number | null,
+): Promise<Replay> {
+  const parts = await Promise.all(infos.map(readPart));
+  // frames mixed before the Space went live (backstage) are not part of the replay
+  const live = parts.map((p) => ({
+    frames: p.frames.filter((f) => liveFrom === null || f.mixedAt >= liveFrom),
+    intervals: p.intervals,
+  }));
+  const merged = mergeParts(live);
+  if (merged.frames.length === 0) throw new RostraError('recording_not_found', 'nothing was recorded');
+  const newest = parts.at(-1)!; // parts are listed oldest first
+  return new Replay({
+    summary: {
+      spaceId,
+      status: newest.meta.status === RecordingStatus.finished ? 'finished' : 'interrupted',
+      repaired: parts.some(
+        (p) => p.meta.repairs > 0 || p.tailBytes > 0 || p.meta.status === RecordingStatus.recording,
+      ),
+    },
+    frames: merged.frames,
+    partStarts: merged.partStarts,
+    intervals: merged.intervals,
+    version,
+  });
+}
+
+/** `r` + 12 hex digits (the replay routes accept [0-9a-z]) */
+function versionOf(parts: readonly PartInfo[]): string {
+  const h = createHash('sha1');
+  for (const p of parts) h.update(`${p.name}:${p.logBytes}:${p.meta.status}\n`);
+  return `r${h.digest('hex').slice(0, 12)}`;
 }

@@ -8,6 +8,11 @@
  * Otherwise the wall-clock difference decides how much silence goes in (capped at
  * MAX_GAP_FRAMES); when the clock went backwards, the seq difference does. A record with the
  * same seq as the previous one, or an older seq and time, is a duplicate and is skipped.
+ *
+ * `partStarts` (merge.ts) names the first frame of each recording part: there seq numbering
+ * may restart (another mixer, maybe another node), so seq is not compared; only the wall
+ * clock decides, and a part that follows the previous one within a frame starts a new run
+ * without a gap.
  */
 import { FRAME_MS, type AudioFrame } from '../protocol/audience.js';
 import type { ReplayGap } from '../protocol/recording.js';
@@ -31,15 +36,29 @@ export interface ReplayPlan {
   duplicates: number;
 }
 
-export function planReplay(frames: readonly AudioFrame[]): ReplayPlan {
+export function planReplay(
+  frames: readonly AudioFrame[],
+  partStarts: ReadonlySet<AudioFrame> = new Set(),
+): ReplayPlan {
   const packets: Uint8Array[] = [];
   const fill: number[] = [];
   const gaps: ReplayGap[] = [];
   const runs: { index: number; mixedAt: number }[] = [];
   let duplicates = 0;
   let prev: AudioFrame | null = null;
+  const silence = (missing: number) => {
+    for (let k = 0; k < missing; k++) {
+      fill.push(packets.length);
+      packets.push(SILENCE_OPUS);
+    }
+  };
   for (const f of frames) {
-    if (prev) {
+    if (prev && partStarts.has(f)) {
+      const missing = clampGap(Math.round((f.mixedAt - prev.mixedAt) / FRAME_MS) - 1);
+      if (missing > 0) gaps.push({ atMs: packets.length * FRAME_MS, durationMs: missing * FRAME_MS });
+      silence(missing);
+      runs.push({ index: packets.length, mixedAt: f.mixedAt });
+    } else if (prev) {
       const seqDelta = (f.seq - prev.seq) >>> 0;
       const dt = f.mixedAt - prev.mixedAt;
       const adjacent = seqDelta === 1 && Math.abs(dt - FRAME_MS) <= TIME_SLACK_MS;
@@ -48,13 +67,11 @@ export function planReplay(frames: readonly AudioFrame[]): ReplayPlan {
           duplicates++;
           continue;
         }
-        let missing = dt > 0 ? Math.round(dt / FRAME_MS) - 1 : seqDelta < 0x80000000 ? seqDelta - 1 : 0;
-        missing = Math.min(MAX_GAP_FRAMES, Math.max(0, missing));
+        const missing = clampGap(
+          dt > 0 ? Math.round(dt / FRAME_MS) - 1 : seqDelta < 0x80000000 ? seqDelta - 1 : 0,
+        );
         gaps.push({ atMs: packets.length * FRAME_MS, durationMs: missing * FRAME_MS });
-        for (let k = 0; k < missing; k++) {
-          fill.push(packets.length);
-          packets.push(SILENCE_OPUS);
-        }
+        silence(missing);
         runs.push({ index: packets.length, mixedAt: f.mixedAt });
       }
     } else runs.push({ index: 0, mixedAt: f.mixedAt });
@@ -65,6 +82,8 @@ export function planReplay(frames: readonly AudioFrame[]): ReplayPlan {
   for (const i of fill) gapMask[i] = 1;
   return { packets, gapMask, gaps, runs, duplicates };
 }
+
+const clampGap = (missing: number): number => Math.min(MAX_GAP_FRAMES, Math.max(0, missing));
 
 /** Replay position (ms) of a wall-clock time, clamped to the replay. */
 export function replayOffset(plan: ReplayPlan, at: number): number {

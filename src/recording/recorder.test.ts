@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { runFfmpeg, toneFrames, toneRatio } from '../audience/ogg/testkit.js';
 import { asSpaceId } from '../protocol/ids.js';
 import { Recorder } from './recorder.js';
 import { RecordingLibrary } from './library.js';
 import { repairRecordings } from './repair.js';
-import { LOG_FILE, META_FILE, SPEAKERS_FILE, readMeta, recordingDir } from './files.js';
+import { LOG_FILE, META_FILE, SPEAKERS_FILE, readMeta } from './files.js';
 import { scanLog } from './format.js';
 import { SILENCE_OPUS } from './plan.js';
 
@@ -19,13 +19,13 @@ void test('every frame pushed is in the log, in order, and the replay is ready w
   const dataDir = tmp();
   try {
     const frames = toneFrames(300);
-    const rec = new Recorder({ dataDir, spaceId: space });
+    const rec = new Recorder({ recordingsDir: dataDir, spaceId: space });
     for (const f of frames) rec.push(f);
-    const lib = new RecordingLibrary({ dataDir });
+    const lib = new RecordingLibrary({ recordingsDir: dataDir });
     await assert.rejects(lib.open(space), { code: 'recording_not_found' }); // still recording
     rec.end();
     rec.end(); // idempotent
-    const dir = recordingDir(dataDir, space);
+    const dir = rec.dir;
     assert.equal(readMeta(dir)?.status, 'finished');
     const scan = scanLog(readFileSync(join(dir, LOG_FILE)));
     assert.equal(scan.tailBytes, 0);
@@ -56,10 +56,10 @@ void test('a seq jump and a wall-clock jump become marked gaps of silence of the
     const b = toneFrames(100, { firstSeq: 10 + 125, startAt: t0 + 125 * 20 });
     // failover: a new mixer starts at seq 0, 3 s after the last frame
     const c = toneFrames(50, { firstSeq: 0, startAt: t0 + 225 * 20 + 3000 });
-    const rec = new Recorder({ dataDir, spaceId: space });
+    const rec = new Recorder({ recordingsDir: dataDir, spaceId: space });
     for (const f of [...a, ...b, b[99]!, ...c]) rec.push(f); // with one duplicate
     rec.end();
-    const replay = await new RecordingLibrary({ dataDir }).open(space);
+    const replay = await new RecordingLibrary({ recordingsDir: dataDir }).open(space);
     const t = replay.timeline();
     assert.deepEqual(t.gaps, [
       { atMs: 100 * 20, durationMs: 25 * 20 },
@@ -92,12 +92,12 @@ void test('a seq jump and a wall-clock jump become marked gaps of silence of the
 void test('repair cuts a torn last record and a torn speakers line, and marks the recording interrupted', async () => {
   const dataDir = tmp();
   try {
-    const rec = new Recorder({ dataDir, spaceId: space, flushMs: 10_000 });
+    const rec = new Recorder({ recordingsDir: dataDir, spaceId: space, flushMs: 10_000 });
     for (const f of toneFrames(50)) rec.push(f);
     rec.levels({ u1: 0.5 }, 1000);
     rec.levels({ u1: 0.5 }, 1400);
     rec.levels({ u1: 0 }, 2000);
-    const dir = recordingDir(dataDir, space);
+    const dir = rec.dir;
     // what a crash leaves: the records, a torn record, a torn JSON line
     const whole = readFileSync(join(dir, LOG_FILE));
     assert.equal(whole.length, 8); // only the magic: the queue was not flushed yet
@@ -107,12 +107,12 @@ void test('repair cuts a torn last record and a torn speakers line, and marks th
     appendFileSync(join(dir, LOG_FILE), good.subarray(8, 8 + 40)); // a torn record
     appendFileSync(join(dir, SPEAKERS_FILE), '{"userId":"u2","sta');
     const repaired = repairRecordings(dataDir);
-    assert.deepEqual(repaired, [{ spaceId: space, frames: 50, cutBytes: 40 }]);
+    assert.deepEqual(repaired, [{ spaceId: space, part: basename(dir), frames: 50, cutBytes: 40 }]);
     assert.equal(statSync(join(dir, LOG_FILE)).size, good.length);
     assert.equal(readMeta(dir)?.status, 'interrupted');
     assert.equal(readMeta(dir)?.repairs, 1);
     assert.deepEqual(repairRecordings(dataDir), []); // nothing left to repair
-    const t = (await new RecordingLibrary({ dataDir }).open(space)).timeline();
+    const t = (await new RecordingLibrary({ recordingsDir: dataDir }).open(space)).timeline();
     assert.equal(t.repaired, true);
     assert.equal(t.status, 'interrupted');
     assert.equal(t.durationMs, 1000);
@@ -121,17 +121,17 @@ void test('repair cuts a torn last record and a torn speakers line, and marks th
   }
 });
 
-void test('a Space that resumes appends to its log and the replay shows the pause as a gap', async () => {
+void test('a Space that resumes records a new part and the replay shows the pause as a gap', async () => {
   const dataDir = tmp();
   try {
     const t0 = Date.UTC(2026, 0, 1);
-    const first = new Recorder({ dataDir, spaceId: space });
+    const first = new Recorder({ recordingsDir: dataDir, spaceId: space });
     for (const f of toneFrames(100, { startAt: t0 })) first.push(f);
     first.close();
-    assert.equal(readMeta(recordingDir(dataDir, space))?.status, 'interrupted');
-    const lib = new RecordingLibrary({ dataDir });
+    assert.equal(readMeta(first.dir)?.status, 'interrupted');
+    const lib = new RecordingLibrary({ recordingsDir: dataDir });
     const before = await lib.open(space);
-    const second = new Recorder({ dataDir, spaceId: space });
+    const second = new Recorder({ recordingsDir: dataDir, spaceId: space });
     for (const f of toneFrames(100, { firstSeq: 0, startAt: t0 + 10_000 })) second.push(f);
     second.end();
     const after = await lib.open(space);
@@ -146,10 +146,10 @@ void test('a Space that resumes appends to its log and the replay shows the paus
 void test('clips: inside the recording only, at most 60 s', async () => {
   const dataDir = tmp();
   try {
-    const rec = new Recorder({ dataDir, spaceId: space });
+    const rec = new Recorder({ recordingsDir: dataDir, spaceId: space });
     for (const f of toneFrames(500)) rec.push(f);
     rec.end();
-    const replay = await new RecordingLibrary({ dataDir }).open(space);
+    const replay = await new RecordingLibrary({ recordingsDir: dataDir }).open(space);
     const clip = replay.clip(2000, 3000);
     assert.equal(Buffer.from(clip.subarray(0, 4)).toString(), 'OggS');
     assert.throws(() => replay.clip(9000, 2000), { code: 'clip_out_of_range' });
@@ -172,10 +172,10 @@ void test('the replay starts at go-live: frames mixed backstage before it are le
   const dataDir = tmp();
   try {
     const t0 = Date.UTC(2026, 0, 1);
-    const rec = new Recorder({ dataDir, spaceId: space });
+    const rec = new Recorder({ recordingsDir: dataDir, spaceId: space });
     for (const f of toneFrames(200, { startAt: t0 })) rec.push(f);
     rec.end();
-    const lib = new RecordingLibrary({ dataDir });
+    const lib = new RecordingLibrary({ recordingsDir: dataDir });
     const live = await lib.open(space, t0 + 1000);
     assert.equal(live.durationMs, 3000);
     assert.equal(live.startedAt, t0 + 1000);

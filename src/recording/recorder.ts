@@ -1,13 +1,14 @@
 /**
  * Records one Space on this node: every mixed frame into the append-only log, speaking turns
- * into speakers.jsonl, the status into meta.json (files.ts). It has the FrameSink shape the
+ * into speakers.jsonl, the status into meta.json (files.ts), all in a part of its own (a new
+ * folder under <recordingsDir>/<spaceId>/parts/ per Recorder). It has the FrameSink shape the
  * app's Space runtime drives: push() every 20 ms, levels() a few times a second, end() when
  * the Space ends, close() when the node lets go.
  *
  * Lifecycle: recording -> end() -> finished, or -> close() without end() -> interrupted.
  * Both are idempotent; push()/levels() after either are ignored (a frame racing the end).
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AudioFrame } from '../protocol/audience.js';
 import type { Logger } from '../core/log.js';
@@ -15,22 +16,25 @@ import { silentLogger } from '../core/log.js';
 import { AppendFile } from './append-file.js';
 import { LOG_MAGIC, encodeRecord } from './format.js';
 import {
+  LOCAL_NODE,
   LOG_FILE,
   META_FILE,
   RecordingStatus,
   SPEAKERS_FILE,
-  readMeta,
-  recordingDir,
+  newPartName,
+  partsDir,
   syncDir,
   writeMeta,
   type RecordingMeta,
 } from './files.js';
-import { repairRecording } from './repair.js';
 import { SpeakingTracker, type SpeakingOptions } from './speaking.js';
 
 export interface RecorderOptions {
-  dataDir: string;
+  /** the recordings folder (cluster: the one all nodes share) */
+  recordingsDir: string;
   spaceId: string;
+  /** this node's id, named in the part; default 'local' (not in a cluster) */
+  node?: string;
   /** ms between writes (default 200) and between fdatasyncs (default 1000) */
   flushMs?: number;
   syncMs?: number;
@@ -51,40 +55,40 @@ export class Recorder {
   #done = false;
 
   constructor(opts: RecorderOptions) {
-    this.dir = recordingDir(opts.dataDir, opts.spaceId);
     this.#log = opts.log ?? silentLogger;
     this.#now = opts.now ?? Date.now;
-    mkdirSync(this.dir, { recursive: true });
-    // a log left 'recording' by a crash is repaired before we append to it
-    if (readMeta(this.dir)?.status === RecordingStatus.recording) repairRecording(this.dir, this.#log);
-    const previous = readMeta(this.dir);
+    const node = opts.node ?? LOCAL_NODE;
+    const parts = partsDir(opts.recordingsDir, opts.spaceId);
+    mkdirSync(parts, { recursive: true });
+    this.dir = join(parts, newPartName(node, this.#now()));
+    mkdirSync(this.dir); // throws if the name were taken: a part is never shared
+    syncDir(parts); // the part's directory entry is durable
     const logPath = join(this.dir, LOG_FILE);
-    const fresh = !existsSync(logPath) || statSync(logPath).size === 0;
     const onError = (err: unknown) => this.#log.error({ err, dir: this.dir }, 'recording write failed');
     const timing = { flushMs: opts.flushMs, syncMs: opts.syncMs, onError };
     this.#audio = new AppendFile(logPath, timing);
     this.#speakers = new AppendFile(join(this.dir, SPEAKERS_FILE), timing);
-    if (fresh) this.#audio.append(LOG_MAGIC);
+    this.#audio.append(LOG_MAGIC);
     const now = this.#now();
     this.#meta = {
       version: 1,
       spaceId: opts.spaceId,
       status: RecordingStatus.recording,
-      createdAt: previous?.createdAt ?? now,
+      createdAt: now,
       updatedAt: now,
-      repairs: previous?.repairs ?? 0,
-      cutBytes: previous?.cutBytes ?? 0,
+      repairs: 0,
+      cutBytes: 0,
+      node,
     };
-    if (fresh) this.#audio.flush();
-    writeMeta(this.dir, this.#meta);
-    if (fresh) syncDir(this.dir); // the new log's directory entry is durable too
+    this.#audio.flush();
+    writeMeta(this.dir, this.#meta); // also syncs the folder: the log's entry is durable
     this.#tracker = new SpeakingTracker(
       (i) => this.#speakers.append(Buffer.from(JSON.stringify(i) + '\n')),
       opts.speaking,
     );
   }
 
-  /** frames recorded by this Recorder (not counting earlier runs appended to) */
+  /** frames recorded by this Recorder (its part) */
   get frames(): number {
     return this.#frames;
   }

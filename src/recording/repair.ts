@@ -5,39 +5,65 @@
  * and CRC checks), truncates the rest, drops a torn last line of speakers.jsonl, syncs, and
  * marks the recording 'interrupted' with repairs + 1, which makes it replayable.
  *
- * Call repairRecordings(dataDir) before serving (src/app/tiers/recorder.ts does).
+ * A node repairs only the parts it wrote itself (meta.node is its id), plus folders of the old
+ * single-folder layout (those were always private to one node): in a shared recordings folder
+ * another node's part may still be being written. A part whose node never comes back stays
+ * 'recording' on disk and is read up to its last good frame (parts.ts).
+ *
+ * Call repairRecordings(recordingsDir, nodeId) before serving (src/app/tiers/recorder.ts does).
  */
 import { existsSync, readFileSync, readdirSync, truncateSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/log.js';
 import { silentLogger } from '../core/log.js';
 import { scanLog } from './format.js';
-import { LOG_FILE, RecordingStatus, SPEAKERS_FILE, readMeta, recordingsRoot, writeMeta } from './files.js';
+import {
+  LOCAL_NODE,
+  LOG_FILE,
+  RecordingStatus,
+  SPEAKERS_FILE,
+  partsDir,
+  readMeta,
+  recordingDir,
+  writeMeta,
+} from './files.js';
 
 export interface RepairResult {
   spaceId: string;
+  /** the part's folder name ('' for the old single-folder layout) */
+  part: string;
   /** valid frames kept */
   frames: number;
   /** bytes cut off the end of the log */
   cutBytes: number;
 }
 
-/** Repairs every unfinished recording under dataDir; returns what was repaired. */
-export function repairRecordings(dataDir: string, log: Logger = silentLogger): RepairResult[] {
-  const root = recordingsRoot(dataDir);
-  if (!existsSync(root)) return [];
+/** Repairs every unfinished recording of this node under recordingsDir; returns what was repaired. */
+export function repairRecordings(
+  recordingsDir: string,
+  node: string = LOCAL_NODE,
+  log: Logger = silentLogger,
+): RepairResult[] {
+  if (!existsSync(recordingsDir)) return [];
   const out: RepairResult[] = [];
-  for (const entry of readdirSync(root, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const dir = join(root, entry.name);
-    if (readMeta(dir)?.status !== RecordingStatus.recording) continue;
-    out.push(repairRecording(dir, log));
+  const unfinished = (dir: string) => readMeta(dir)?.status === RecordingStatus.recording;
+  for (const space of readdirSync(recordingsDir, { withFileTypes: true })) {
+    if (!space.isDirectory()) continue;
+    const legacy = recordingDir(recordingsDir, space.name);
+    if (unfinished(legacy)) out.push(repairRecording(legacy, '', log));
+    const parts = partsDir(recordingsDir, space.name);
+    if (!existsSync(parts)) continue;
+    for (const part of readdirSync(parts, { withFileTypes: true })) {
+      const dir = join(parts, part.name);
+      if (part.isDirectory() && unfinished(dir) && readMeta(dir)?.node === node)
+        out.push(repairRecording(dir, part.name, log));
+    }
   }
   return out;
 }
 
 /** Repairs one recording folder (its meta says 'recording'). */
-export function repairRecording(dir: string, log: Logger = silentLogger): RepairResult {
+export function repairRecording(dir: string, part: string, log: Logger = silentLogger): RepairResult {
   const meta = readMeta(dir);
   if (!meta) throw new Error(`no recording in ${dir}`);
   const logPath = join(dir, LOG_FILE);
@@ -63,7 +89,7 @@ export function repairRecording(dir: string, log: Logger = silentLogger): Repair
     cutBytes: meta.cutBytes + cut,
   });
   log.warn({ dir, frames, cutBytes: cut }, 'repaired an unfinished recording');
-  return { spaceId: meta.spaceId, frames, cutBytes: cut };
+  return { spaceId: meta.spaceId, part, frames, cutBytes: cut };
 }
 
 /** JSONL: keeps whole lines only */

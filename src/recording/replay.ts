@@ -1,8 +1,8 @@
 /**
  * One recording, ready to serve: the plan (plan.ts), its VOD HLS segments (vod.ts), the Ogg
- * download and clips (ogg-file.ts) and the timeline JSON. Built from the files by
- * RecordingLibrary; immutable. `version` changes whenever the log grows (a Space that resumed
- * on this node), so URLs that carry it can be cached forever.
+ * download and clips (ogg-file.ts) and the timeline JSON. Built by RecordingLibrary from the
+ * merged parts (merge.ts); immutable. `version` changes whenever a part grows or a part is
+ * added (a Space that resumed), so URLs that carry it can be cached forever.
  */
 import { FRAME_MS } from '../protocol/audience.js';
 import type { ReplayTimeline } from '../protocol/recording.js';
@@ -16,30 +16,40 @@ import { planReplay, replayOffset, type ReplayPlan } from './plan.js';
 import { renderVodPlaylist, vodSegmentBytes, vodSegments, type VodSegment } from './vod.js';
 import { oggFile, serialOf } from './ogg-file.js';
 import type { AudioFrame } from '../protocol/audience.js';
-import type { RecordingMeta } from './files.js';
 import type { SpeakingInterval } from './speaking.js';
+
+/** what the timeline says about the recording as a whole */
+export interface ReplaySummary {
+  spaceId: string;
+  /** 'finished' when the newest part was finished by the Space's end */
+  status: 'finished' | 'interrupted';
+  /** a part was cut after a crash (repaired, or read up to its last good frame) */
+  repaired: boolean;
+}
 
 export class Replay {
   readonly version: string;
   readonly plan: ReplayPlan;
   readonly segments: VodSegment[];
   readonly startedAt: number;
-  readonly #meta: RecordingMeta;
+  readonly #summary: ReplaySummary;
   readonly #intervals: SpeakingInterval[];
   readonly #init = initSegment({ preSkip: DEFAULT_PRE_SKIP });
   #ogg: Uint8Array | null = null;
 
   constructor(args: {
-    meta: RecordingMeta;
+    summary: ReplaySummary;
     frames: readonly AudioFrame[];
+    /** first frame of each recording part (merge.ts) */
+    partStarts?: ReadonlySet<AudioFrame>;
     intervals: SpeakingInterval[];
     /** changes whenever the log changes (e.g. its size) */
     version: string;
   }) {
-    this.#meta = args.meta;
+    this.#summary = args.summary;
     this.#intervals = args.intervals;
     this.version = args.version;
-    this.plan = planReplay(args.frames);
+    this.plan = planReplay(args.frames, args.partStarts);
     this.segments = vodSegments(this.plan);
     this.startedAt = args.frames[0]?.mixedAt ?? 0;
   }
@@ -104,8 +114,8 @@ export class Replay {
     return {
       durationMs: this.durationMs,
       startedAt: this.startedAt,
-      status: this.#meta.status === 'finished' ? 'finished' : 'interrupted',
-      repaired: this.#meta.repairs > 0,
+      status: this.#summary.status,
+      repaired: this.#summary.repaired,
       speakers,
       gaps: this.plan.gaps,
     };
@@ -114,7 +124,7 @@ export class Replay {
   #oggOpts() {
     return {
       startAt: this.startedAt,
-      serial: serialOf(this.#meta.spaceId),
+      serial: serialOf(this.#summary.spaceId),
       comments: ['TITLE=Rostra replay'],
     };
   }

@@ -7,20 +7,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudioBatch } from '../../src/protocol/audience.js';
-import { runFfmpeg, toneRatio } from '../../src/audience/ogg/testkit.js';
+import { toneIn, decodeReplay as decode, pcmSlice as slice } from '../helpers/replay-audio.js';
 import { api, signUp, startTestServer, TestSocket } from '../helpers/server.js';
 import { publishTone } from '../helpers/werift-speaker.js';
 import { scanLog } from '../../src/recording/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const decode = (input: string) =>
-  runFfmpeg(['-i', input, '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], 30_000);
 
 /** starts `startRostra` in a child process; resolves with its URL */
 function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -51,17 +49,6 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
     child.once('exit', (c) => reject(new Error(`child exited ${c}: ${err}`)));
   });
 }
-
-/** median 440 Hz ratio over 100 ms blocks */
-function toneIn(pcm: Uint8Array, hz = 440): number {
-  const ratios: number[] = [];
-  for (let at = 0; at + 9600 <= pcm.length; at += 9600)
-    ratios.push(toneRatio(pcm.subarray(at, at + 9600), hz));
-  ratios.sort((x, y) => x - y);
-  return ratios[Math.floor(ratios.length / 2)] ?? 0;
-}
-const slice = (pcm: Uint8Array, fromMs: number, toMs: number) =>
-  pcm.subarray(Math.round(fromMs) * 96, Math.round(toMs) * 96);
 
 void test(
   'after a SIGKILL mid-Space the recording is repaired at start and replays; a resumed Space shows the downtime as a gap',
@@ -100,7 +87,10 @@ void test(
       stage.close();
       await speaker.close();
 
-      const dir = join(dataDir, 'recordings', id);
+      // the killed home's part: <recordingsDir>/<spaceId>/parts/<part>/ (docs/recording.md)
+      const parts = join(dataDir, 'recordings', id, 'parts');
+      assert.equal(readdirSync(parts).length, 1);
+      const dir = join(parts, readdirSync(parts)[0]!);
       const meta = () => JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
       assert.equal(meta().status, 'recording', 'the crash left the recording unfinished');
       appendFileSync(join(dir, 'audio.rlog'), Buffer.from([0, 90, 1, 2, 3, 4, 5, 6, 7, 8, 9])); // a torn record

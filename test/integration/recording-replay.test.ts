@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAudioBatch } from '../../src/protocol/audience.js';
-import { runFfmpeg, toneRatio } from '../../src/audience/ogg/testkit.js';
+import { toneIn, decodeReplay as decode } from '../helpers/replay-audio.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 import { publishTone } from '../helpers/werift-speaker.js';
 
@@ -22,16 +22,6 @@ after(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const get = (path: string, token?: string) =>
   fetch(server.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-/** median 440 Hz ratio over 100 ms blocks (robust to a phase jump where a packet was concealed) */
-function toneIn(pcm: Uint8Array, hz = 440): number {
-  const ratios: number[] = [];
-  for (let at = 0; at + 9600 <= pcm.length; at += 9600)
-    ratios.push(toneRatio(pcm.subarray(at, at + 9600), hz));
-  ratios.sort((x, y) => x - y);
-  return ratios[Math.floor(ratios.length / 2)] ?? 0;
-}
-const decode = (input: string) =>
-  runFfmpeg(['-i', input, '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], 30_000);
 
 async function newSpace(body: object) {
   const host = await signUp(server.url, 'host');

@@ -7,7 +7,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runFfmpeg, toneRatio } from '../../src/audience/ogg/testkit.js';
+import { runFfmpeg } from '../../src/audience/ogg/testkit.js';
+import { toneIn, longestGap } from '../helpers/replay-audio.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 import { publishTone } from '../helpers/werift-speaker.js';
 
@@ -20,14 +21,6 @@ after(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** median 440 Hz ratio over 100 ms blocks (robust to a phase jump where a packet was concealed) */
-function toneIn(pcm: Uint8Array, hz = 440): number {
-  const ratios: number[] = [];
-  for (let at = 0; at + 9600 <= pcm.length; at += 9600)
-    ratios.push(toneRatio(pcm.subarray(at, at + 9600), hz));
-  ratios.sort((x, y) => x - y);
-  return ratios[Math.floor(ratios.length / 2)] ?? 0;
-}
 
 /** waits for a snapshot, received from now on, whose space.recording is `on` */
 function recordingSeen(socket: TestSocket, on: boolean): Promise<unknown> {
@@ -84,7 +77,7 @@ void test(
     const timeline = (await api(server.url, 'GET', `/v1/spaces/${id}/replay/timeline`)).body;
     assert.equal(timeline.status, 'finished');
     const gaps = timeline.gaps as { atMs: number; durationMs: number }[];
-    const longest = gaps.reduce((m, g) => (g.durationMs > m.durationMs ? g : m), { atMs: 0, durationMs: 0 });
+    const longest = longestGap(gaps);
     // the off time, as measured between the two acks, within the frames in flight (±250 ms)
     assert.ok(
       Math.abs(longest.durationMs - offMs) <= 250,

@@ -1,12 +1,20 @@
 /**
- * The recorder tier of this node: repairs crashed recordings at once (before the server
- * serves anything), records every Space that has `recording` on through a FrameSink named
- * 'recorder', and serves replays through the RecordingsPort (src/recording/library.ts).
- * Files live in <dataDir>/recordings/<spaceId>/ (docs/recording.md).
+ * The recorder tier of this node: repairs the recordings this node left unfinished at once
+ * (before the server serves anything), records every Space it homes that has `recording` on
+ * through a FrameSink named 'recorder' (one part per run), and serves replays merged from
+ * every part of a Space through the RecordingsPort (src/recording/library.ts).
+ * Files live in <recordingsDir>/<spaceId>/parts/<part>/ (docs/recording.md); in a cluster
+ * every node must use the same recordingsDir (docs/cluster.md).
  */
 import type { Logger } from '../../core/log.js';
 import type { RecordingsPort } from '../../control/http/routes/replay.js';
-import { Recorder, RecordingLibrary, repairRecordings, type RepairResult } from '../../recording/index.js';
+import {
+  LOCAL_NODE,
+  Recorder,
+  RecordingLibrary,
+  repairRecordings,
+  type RepairResult,
+} from '../../recording/index.js';
 import type { SinkFactory } from '../stage-plane.js';
 
 export interface RecorderTier {
@@ -19,18 +27,21 @@ export interface RecorderTier {
 }
 
 export function createRecorderTier(opts: {
-  dataDir: string;
+  recordingsDir: string;
+  /** this node's cluster id (named in its parts); default 'local' */
+  node?: string;
   log: Logger;
   cacheBytes?: number;
 }): RecorderTier {
   const log = opts.log;
-  const repaired = repairRecordings(opts.dataDir, log);
+  const node = opts.node ?? LOCAL_NODE;
+  const repaired = repairRecordings(opts.recordingsDir, node, log);
   const sink: SinkFactory = {
     name: 'recorder',
     create(space) {
       if (!space.recording) return null;
       try {
-        return new Recorder({ dataDir: opts.dataDir, spaceId: space.id, log });
+        return new Recorder({ recordingsDir: opts.recordingsDir, spaceId: space.id, node, log });
       } catch (err) {
         // a full or read-only disk must not stop the Space: it goes on unrecorded
         log.error({ err, spaceId: space.id }, 'cannot record this Space');
@@ -38,6 +49,6 @@ export function createRecorderTier(opts: {
       }
     },
   };
-  const recordings = new RecordingLibrary({ dataDir: opts.dataDir, cacheBytes: opts.cacheBytes });
+  const recordings = new RecordingLibrary({ recordingsDir: opts.recordingsDir, cacheBytes: opts.cacheBytes });
   return { sink, recordings, repaired };
 }
