@@ -196,7 +196,7 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
         `speaker re-published after ${publishedAt - killedAt} ms; tone gap ${toneGap} ms; new home ${newHome}`,
     );
     assert.ok(gap.ms < TTL + 4000, `gap ${gap.ms} ms`);
-    const failover = { killedAt, resumedAt, listenerGapMs: gap.ms, newHome, hostId: host.id };
+    const failover = { killedAt, listenerGapMs: gap.ms, hostId: host.id };
 
     // nothing durable was lost: the Space, accounts, the ban, the reminder
     const snap = await api(n1, 'GET', `/v1/spaces/${spaceId}`);
@@ -271,9 +271,7 @@ async function checkMergedReplay(
   spaceId: string,
   failover: {
     killedAt: number;
-    resumedAt: number;
     listenerGapMs: number;
-    newHome: string | null;
     hostId: string;
   },
 ): Promise<any> {
@@ -303,10 +301,21 @@ async function checkMergedReplay(
     Math.abs(gap.durationMs - failover.listenerGapMs) <= 600,
     `gap ${gap.durationMs} ms, listeners ${failover.listenerGapMs} ms`,
   );
-  // any other gap: a skipped mixer tick under load, or the hand-over when the new home drained
-  const others = gaps.filter((g) => g !== gap && g.durationMs > 200);
-  assert.ok(others.length <= (failover.newHome === 'p1' ? 1 : 0), JSON.stringify(gaps));
-  assert.ok(Math.abs(t.durationMs - liveMs) <= 500, `replay ${t.durationMs} ms, live ${liveMs} ms`);
+  // the only long gap: others are mixer ticks skipped under load or, when the new home was the
+  // node then drained, the hand-over to the last home (both well under the lease ttl)
+  assert.deepEqual(
+    gaps.filter((g) => g.durationMs >= TTL / 2),
+    [gap],
+    JSON.stringify(gaps),
+  );
+  // the replay runs from the first mixed frame (the first home's mixer starts a moment after
+  // go-live) to the end, gaps included: media time is wall time
+  const mixerLateMs = t.startedAt - space.startedAt;
+  assert.ok(mixerLateMs >= 0 && mixerLateMs < 3000, `first frame ${mixerLateMs} ms after go-live`);
+  assert.ok(
+    Math.abs(t.durationMs - (space.endedAt - t.startedAt)) <= 300,
+    `replay ${t.durationMs} ms, live ${liveMs} ms, first frame ${mixerLateMs} ms after go-live`,
+  );
   assert.equal(t.status, 'finished');
   assert.equal(t.repaired, true, 'the killed home part was cut at its last good frame');
 
@@ -328,9 +337,11 @@ async function checkMergedReplay(
     'the gap is digital silence',
   );
   const before = toneIn(pcmSlice(pcm, gap.atMs - 1500, gap.atMs - 200));
-  const resumedMs = failover.resumedAt - t.startedAt;
-  const afterTone = toneIn(pcmSlice(pcm, resumedMs + 200, resumedMs + 1200));
-  assert.ok(before > 0.5 && afterTone > 0.5, `440 Hz before the gap ${before}, after ${afterTone}`);
+  // the speaker's tone is back once it published to the new home (before any later hand-over)
+  let afterTone = 0;
+  for (let at = gapEnd; at + 400 <= t.durationMs; at += 100)
+    afterTone = Math.max(afterTone, toneIn(pcmSlice(pcm, at, at + 400)));
+  assert.ok(before > 0.8 && afterTone > 0.8, `440 Hz before the gap ${before}, after ${afterTone}`);
   // the speaking timeline is merged too (the turn still open at the kill was never written)
   const turns = t.speakers.find((s: any) => s.userId === failover.hostId)?.intervals ?? [];
   assert.ok(
