@@ -33,6 +33,8 @@ ${configHelp()}
 Examples:
   npx rostra start --port 8080
   ROSTRA_DATA_DIR=/var/lib/rostra npx rostra start --host 0.0.0.0
+  # a cluster node: every node gets the same shared recordings folder (empty = <data dir>/recordings)
+  REDIS_URL=… DATABASE_URL=… npx rostra start --node-id edge-1 --recordings-dir /mnt/rostra-recordings
   npx rostra token --handle alice --grants listen,speak
 `;
 
