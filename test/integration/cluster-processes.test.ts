@@ -109,152 +109,148 @@ async function retry<T>(fn: (i: number) => Promise<T>, timeoutMs: number): Promi
   }
 }
 
-test(
-  'three processes: SIGKILL the home, the Space resumes on another node; SIGTERM a node, its listeners move',
-  { timeout: 180_000 },
-  async () => {
-    procs.push(await start(0));
-    procs.push(...(await Promise.all([start(1), start(2)])));
-    const [n0, n1, n2] = procs.map((p) => p.url) as [string, string, string];
+test('three processes: SIGKILL the home, the Space resumes on another node; SIGTERM a node, its listeners move', async () => {
+  procs.push(await start(0));
+  procs.push(...(await Promise.all([start(1), start(2)])));
+  const [n0, n1, n2] = procs.map((p) => p.url) as [string, string, string];
 
-    const host = await signUp(n0, 'host');
-    const fan = await signUp(n1, 'fan');
-    const troll = await signUp(n2, 'troll');
-    const spaceId: string = (
-      await api(n0, 'POST', '/v1/spaces', { token: host.token, body: { title: 'Procs' } })
-    ).body.space.id;
-    const later: string = (
-      await api(n0, 'POST', '/v1/spaces', {
-        token: host.token,
-        body: { title: 'Later', scheduledFor: Date.now() + 3600_000 },
-      })
-    ).body.space.id;
-    assert.equal((await api(n1, 'PUT', `/v1/spaces/${later}/reminder`, { token: fan.token })).status, 200);
-    const go = await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, {
+  const host = await signUp(n0, 'host');
+  const fan = await signUp(n1, 'fan');
+  const troll = await signUp(n2, 'troll');
+  const spaceId: string = (
+    await api(n0, 'POST', '/v1/spaces', { token: host.token, body: { title: 'Procs' } })
+  ).body.space.id;
+  const later: string = (
+    await api(n0, 'POST', '/v1/spaces', {
       token: host.token,
-      body: { type: 'go_live' },
-    });
-    assert.equal(go.status, 200, JSON.stringify(go.body));
-    assert.equal(await homeOf(spaceId), 'p0');
+      body: { title: 'Later', scheduledFor: Date.now() + 3600_000 },
+    })
+  ).body.space.id;
+  assert.equal((await api(n1, 'PUT', `/v1/spaces/${later}/reminder`, { token: fan.token })).status, 200);
+  const go = await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, {
+    token: host.token,
+    body: { type: 'go_live' },
+  });
+  assert.equal(go.status, 200, JSON.stringify(go.body));
+  assert.equal(await homeOf(spaceId), 'p0');
 
-    const l1 = await TestSocket.open(n1, `/v1/spaces/${spaceId}/listen`);
-    const l2 = await TestSocket.open(n2, `/v1/spaces/${spaceId}/listen`);
-    const lt = await TestSocket.open(n2, `/v1/spaces/${spaceId}/listen`, troll.token);
-    await Promise.all([l1.waitType('welcome'), l2.waitType('welcome'), lt.waitType('welcome')]);
-    const p1 = probe(l1);
-    const p2 = probe(l2);
-    const ban = await retry(async () => {
-      const r = await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, {
+  const l1 = await TestSocket.open(n1, `/v1/spaces/${spaceId}/listen`);
+  const l2 = await TestSocket.open(n2, `/v1/spaces/${spaceId}/listen`);
+  const lt = await TestSocket.open(n2, `/v1/spaces/${spaceId}/listen`, troll.token);
+  await Promise.all([l1.waitType('welcome'), l2.waitType('welcome'), lt.waitType('welcome')]);
+  const p1 = probe(l1);
+  const p2 = probe(l2);
+  const ban = await retry(async () => {
+    const r = await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, {
+      token: host.token,
+      body: { type: 'ban', userId: troll.id },
+    });
+    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+    return r;
+  }, 5000);
+  assert.equal(ban.status, 200);
+  await lt.waitFor((m) => m.type === 'removed', 5000, 'troll removed');
+
+  let speaker: WeriftSpeaker = await publishTone(n0, spaceId, host.token);
+  try {
+    await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, { token: host.token, body: { type: 'unmute' } });
+    await until(
+      () => p1.frames.some((f) => f.tone > TONE) && p2.frames.some((f) => f.tone > TONE),
+      8000,
+      'tone on nodes 1 and 2',
+    );
+
+    await new Promise((r) => setTimeout(r, 2000)); // a first recorded part worth the name
+    // ---- SIGKILL the home ----
+    console.log(`# recording parts before the kill: ${partsOf(spaceId).join(', ')}`);
+    if (process.env['DEBUG_CLUSTER']) console.log(procs[0]?.output());
+    const killedAt = Date.now();
+    procs[0]?.kill('SIGKILL');
+    await procs[0]?.exited;
+    await speaker.close();
+    speaker = await retry((i) => publishTone(i % 2 ? n2 : n1, spaceId, host.token), 20_000);
+    const publishedAt = Date.now();
+    const newHome = await homeOf(spaceId);
+    assert.ok(newHome === 'p1' || newHome === 'p2', `new home ${newHome}`);
+    await retry(async (i) => {
+      const r = await api(i % 2 ? n2 : n1, 'POST', `/v1/spaces/${spaceId}/actions`, {
         token: host.token,
-        body: { type: 'ban', userId: troll.id },
+        body: { type: 'unmute' },
       });
       if (r.status !== 200) throw new Error(JSON.stringify(r.body));
-      return r;
     }, 5000);
-    assert.equal(ban.status, 200);
-    await lt.waitFor((m) => m.type === 'removed', 5000, 'troll removed');
+    await until(
+      () => p1.after(killedAt).some((f) => f.tone > TONE) && p2.after(killedAt).some((f) => f.tone > TONE),
+      10_000,
+      'tone again after failover',
+    );
+    const resumedAt = Date.now();
+    assert.equal(l1.closeCode, null, 'listener on node 1 kept its socket');
+    assert.equal(l2.closeCode, null, 'listener on node 2 kept its socket');
+    const gap = p1.longestGap(killedAt - 500, resumedAt);
+    const gap2 = p2.longestGap(killedAt - 500, resumedAt);
+    const toneGap = p1.longestToneGap(killedAt - 500, TONE, resumedAt);
+    console.log(
+      `# SIGKILL failover (3 processes, Redis + PostgreSQL, lease ttl ${TTL} ms): ` +
+        `audio gap at listeners ${gap.ms} / ${gap2.ms} ms (kill -> first new frame ${gap.firstAfter - killedAt} ms); ` +
+        `speaker re-published after ${publishedAt - killedAt} ms; tone gap ${toneGap} ms; new home ${newHome}`,
+    );
+    assert.ok(gap.ms < TTL + 4000, `gap ${gap.ms} ms`);
+    const failover = { killedAt, listenerGapMs: gap.ms, hostId: host.id };
 
-    let speaker: WeriftSpeaker = await publishTone(n0, spaceId, host.token);
-    try {
-      await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, { token: host.token, body: { type: 'unmute' } });
-      await until(
-        () => p1.frames.some((f) => f.tone > TONE) && p2.frames.some((f) => f.tone > TONE),
-        8000,
-        'tone on nodes 1 and 2',
-      );
+    // nothing durable was lost: the Space, accounts, the ban, the reminder
+    const snap = await api(n1, 'GET', `/v1/spaces/${spaceId}`);
+    assert.equal(snap.body.space.state, 'live');
+    const signIn = await api(n2, 'POST', '/v1/sessions', {
+      body: { handle: fan.handle, password: 'correct horse battery' },
+    });
+    assert.equal(signIn.status, 200, JSON.stringify(signIn.body));
+    const again = await TestSocket.open(n1, `/v1/spaces/${spaceId}/listen`, troll.token);
+    assert.equal((await again.waitType('error')).code, 'banned');
+    again.close();
+    const lobby = await api(n2, 'GET', '/v1/spaces?state=scheduled');
+    assert.ok(lobby.body.spaces.some((s: any) => s.id === later && s.reminderCount === 1));
 
-      await new Promise((r) => setTimeout(r, 2000)); // a first recorded part worth the name
-      // ---- SIGKILL the home ----
-      console.log(`# recording parts before the kill: ${partsOf(spaceId).join(', ')}`);
-      if (process.env['DEBUG_CLUSTER']) console.log(procs[0]?.output());
-      const killedAt = Date.now();
-      procs[0]?.kill('SIGKILL');
-      await procs[0]?.exited;
-      await speaker.close();
-      speaker = await retry((i) => publishTone(i % 2 ? n2 : n1, spaceId, host.token), 20_000);
-      const publishedAt = Date.now();
-      const newHome = await homeOf(spaceId);
-      assert.ok(newHome === 'p1' || newHome === 'p2', `new home ${newHome}`);
-      await retry(async (i) => {
-        const r = await api(i % 2 ? n2 : n1, 'POST', `/v1/spaces/${spaceId}/actions`, {
-          token: host.token,
-          body: { type: 'unmute' },
-        });
-        if (r.status !== 200) throw new Error(JSON.stringify(r.body));
-      }, 5000);
-      await until(
-        () => p1.after(killedAt).some((f) => f.tone > TONE) && p2.after(killedAt).some((f) => f.tone > TONE),
-        10_000,
-        'tone again after failover',
-      );
-      const resumedAt = Date.now();
-      assert.equal(l1.closeCode, null, 'listener on node 1 kept its socket');
-      assert.equal(l2.closeCode, null, 'listener on node 2 kept its socket');
-      const gap = p1.longestGap(killedAt - 500, resumedAt);
-      const gap2 = p2.longestGap(killedAt - 500, resumedAt);
-      const toneGap = p1.longestToneGap(killedAt - 500, TONE, resumedAt);
-      console.log(
-        `# SIGKILL failover (3 processes, Redis + PostgreSQL, lease ttl ${TTL} ms): ` +
-          `audio gap at listeners ${gap.ms} / ${gap2.ms} ms (kill -> first new frame ${gap.firstAfter - killedAt} ms); ` +
-          `speaker re-published after ${publishedAt - killedAt} ms; tone gap ${toneGap} ms; new home ${newHome}`,
-      );
-      assert.ok(gap.ms < TTL + 4000, `gap ${gap.ms} ms`);
-      const failover = { killedAt, listenerGapMs: gap.ms, hostId: host.id };
-
-      // nothing durable was lost: the Space, accounts, the ban, the reminder
-      const snap = await api(n1, 'GET', `/v1/spaces/${spaceId}`);
-      assert.equal(snap.body.space.state, 'live');
-      const signIn = await api(n2, 'POST', '/v1/sessions', {
-        body: { handle: fan.handle, password: 'correct horse battery' },
-      });
-      assert.equal(signIn.status, 200, JSON.stringify(signIn.body));
-      const again = await TestSocket.open(n1, `/v1/spaces/${spaceId}/listen`, troll.token);
-      assert.equal((await again.waitType('error')).code, 'banned');
-      again.close();
-      const lobby = await api(n2, 'GET', '/v1/spaces?state=scheduled');
-      assert.ok(lobby.body.spaces.some((s: any) => s.id === later && s.reminderCount === 1));
-
-      // ---- SIGTERM a surviving node: its listener is sent to the other one ----
-      const drainIdx = 1;
-      const stayIdx = 2;
-      const stay = procs[stayIdx]!.url;
-      const startedDrain = Date.now();
-      procs[drainIdx]?.kill('SIGTERM');
-      const moved = await l1.waitType('switch_tier', 6000);
-      assert.equal(moved.url, `${stay.replace(/^http/, 'ws')}/v1/spaces/${spaceId}/listen`);
-      const code = await procs[drainIdx]!.exited;
-      console.log(
-        `# SIGTERM drain: switch_tier after ${Date.now() - startedDrain} ms max; node exited with ${code}`,
-      );
-      assert.equal(code, 0);
-      const back = await TestSocket.open(stay, `/v1/spaces/${spaceId}/listen`);
-      await back.waitType('welcome');
-      const pb = probe(back);
-      await until(() => pb.frames.length > 10, 8000, 'moved listener hears the Space');
-      assert.equal(await homeOf(spaceId), 'p2');
-      assert.equal(l2.closeCode, null);
-      await speaker.close();
-      const end = await api(stay, 'POST', `/v1/spaces/${spaceId}/actions`, {
-        token: host.token,
-        body: { type: 'end_space' },
-      });
-      assert.equal(end.status, 200, JSON.stringify(end.body));
-      await back.waitType('ended', 5000);
-      // the replay, from a surviving node, before the killed node comes back to repair its part
-      const merged = await checkMergedReplay(stay, spaceId, failover);
-      const restarted = await start(0); // the SIGKILLed node comes back and repairs its own part
-      procs.push(restarted);
-      const t = await api(restarted.url, 'GET', `/v1/spaces/${spaceId}/replay/timeline`);
-      assert.equal(t.status, 200, JSON.stringify(t.body));
-      assert.deepEqual(t.body, merged, 'every node serves the same replay');
-      back.close();
-      l1.close();
-      l2.close();
-    } finally {
-      await speaker.close();
-    }
-  },
-);
+    // ---- SIGTERM a surviving node: its listener is sent to the other one ----
+    const drainIdx = 1;
+    const stayIdx = 2;
+    const stay = procs[stayIdx]!.url;
+    const startedDrain = Date.now();
+    procs[drainIdx]?.kill('SIGTERM');
+    const moved = await l1.waitType('switch_tier', 6000);
+    assert.equal(moved.url, `${stay.replace(/^http/, 'ws')}/v1/spaces/${spaceId}/listen`);
+    const code = await procs[drainIdx]!.exited;
+    console.log(
+      `# SIGTERM drain: switch_tier after ${Date.now() - startedDrain} ms max; node exited with ${code}`,
+    );
+    assert.equal(code, 0);
+    const back = await TestSocket.open(stay, `/v1/spaces/${spaceId}/listen`);
+    await back.waitType('welcome');
+    const pb = probe(back);
+    await until(() => pb.frames.length > 10, 8000, 'moved listener hears the Space');
+    assert.equal(await homeOf(spaceId), 'p2');
+    assert.equal(l2.closeCode, null);
+    await speaker.close();
+    const end = await api(stay, 'POST', `/v1/spaces/${spaceId}/actions`, {
+      token: host.token,
+      body: { type: 'end_space' },
+    });
+    assert.equal(end.status, 200, JSON.stringify(end.body));
+    await back.waitType('ended', 5000);
+    // the replay, from a surviving node, before the killed node comes back to repair its part
+    const merged = await checkMergedReplay(stay, spaceId, failover);
+    const restarted = await start(0); // the SIGKILLed node comes back and repairs its own part
+    procs.push(restarted);
+    const t = await api(restarted.url, 'GET', `/v1/spaces/${spaceId}/replay/timeline`);
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    assert.deepEqual(t.body, merged, 'every node serves the same replay');
+    back.close();
+    l1.close();
+    l2.close();
+  } finally {
+    await speaker.close();
+  }
+});
 
 /** part folders of a Space in the shared recordings folder, with their node and log size */
 function partsOf(spaceId: string): string[] {
