@@ -68,7 +68,8 @@ export class SpaceRuntime {
     ev.on('mix', (audible) => stage.setAudible(room.id, audible));
     ev.on('recording', (on) => this.#switchRecording(on));
     ev.on('ended', (reason) => this.#end(reason));
-    stage.openSpace(room.id);
+    // seq 0 = the Space's creation: a new home (failover, restart) continues the numbering
+    stage.openSpace(room.id, info.createdAt);
     stage.setAudible(room.id, room.mixList());
   }
 

@@ -56,8 +56,8 @@ export function createStagePlane(log: Logger, ice: IceOptions = {}): StagePlane 
       known.set(spaceId, users);
       for (const u of users) media.setMuted(spaceId, u, !next.has(u));
     },
-    openSpace(spaceId) {
-      media.openSpace(spaceId);
+    openSpace(spaceId, timelineOrigin) {
+      media.openSpace(spaceId, timelineOrigin);
     },
     closeSpace(spaceId) {
       const stats = media.mixerStats(spaceId);

@@ -31,8 +31,11 @@ export interface StagePlane {
   closeUser(spaceId: SpaceId, userId: UserId): void;
   /** who is audible: everyone else is neither forwarded nor mixed */
   setAudible(spaceId: SpaceId, userIds: readonly UserId[]): void;
-  /** starts the mixer of a Space (idempotent) */
-  openSpace(spaceId: SpaceId): void;
+  /**
+   * starts the mixer of a Space (idempotent); `timelineOrigin` (ms, the Space's createdAt) makes
+   * its frame seq continue the Space's numbering on any node (src/stage/mixer-timeline.ts)
+   */
+  openSpace(spaceId: SpaceId, timelineOrigin?: number): void;
   /** stops the mixer and every session of a Space (idempotent) */
   closeSpace(spaceId: SpaceId): void;
   stats(): { frames: number; lateTicks: number };

@@ -2,8 +2,10 @@
 import type { SpeakerStats } from './mixer-core.js';
 
 export interface MixerWorkerData {
-  /** seq of the first frame (uint32) */
+  /** seq of the first frame (uint32), unless `timelineOrigin` is given */
   firstSeq: number;
+  /** ms since epoch of the Space's seq 0: the first seq is derived from it when the clock starts */
+  timelineOrigin?: number;
   /** ms between levels reports */
   levelsEveryMs: number;
 }

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FRAME_MS } from '../protocol/audience.js';
 import { MixerCore } from './mixer-core.js';
+import { timelineSeq } from './mixer-timeline.js';
 import type { FromWorker, MixerWorkerData, ToWorker } from './mixer-messages.js';
 import { TickClock } from './tick-clock.js';
 
@@ -17,6 +18,8 @@ const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMes
 
 /** wall clock (ms since epoch) at which tick 0 was due */
 let wallStart = 0;
+/** seq of tick 0: given, or derived from the Space's timeline when the clock starts */
+let firstSeq = data.firstSeq;
 const ticksPerReport = Math.max(1, Math.round(data.levelsEveryMs / FRAME_MS));
 
 const clock = new TickClock({
@@ -27,7 +30,7 @@ const clock = new TickClock({
     post(
       {
         type: 'frame',
-        seq: (data.firstSeq + index) >>> 0,
+        seq: (firstSeq + index) >>> 0,
         mixedAt: wallStart + index * FRAME_MS,
         opus: copy,
       },
@@ -68,4 +71,5 @@ port.on('message', (m: ToWorker) => {
 });
 
 wallStart = Date.now();
+if (data.timelineOrigin !== undefined) firstSeq = timelineSeq(wallStart, data.timelineOrigin);
 clock.start();

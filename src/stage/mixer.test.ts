@@ -38,3 +38,13 @@ void test('the mixer worker emits one frame every 20 ms with consecutive seq, ev
   assert.throws(() => mixer.push('a', 1, new Uint8Array(1)), /closed/);
   await mixer.close(); // idempotent
 });
+
+void test('with a timeline origin the first seq is the number of 20 ms frames since that origin', async () => {
+  const origin = Date.now() - 3_600_000; // a Space created an hour ago, its mixer (re)started now
+  const mixer = new Mixer({ timelineOrigin: origin });
+  const first = await new Promise<AudioFrame>((resolve) => mixer.events.once('frame', resolve));
+  await mixer.close();
+  // the seq sits on the Space's timeline: seq × 20 ms after the origin, within one frame
+  assert.ok(Math.abs(first.seq * 20 - (first.mixedAt - origin)) <= 10, `seq ${first.seq}`);
+  assert.ok(first.seq >= 180_000 && first.seq < 180_000 + 500, `seq ${first.seq}`);
+});

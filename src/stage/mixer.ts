@@ -10,10 +10,19 @@ import { TypedEmitter } from '../core/events.js';
 import type { FromWorker, MixerStats, MixerWorkerData, ToWorker } from './mixer-messages.js';
 
 export type { MixerStats } from './mixer-messages.js';
+export { timelineSeq } from './mixer-timeline.js';
 
 export interface MixerOptions {
-  /** seq of the first frame (default 0) */
+  /** seq of the first frame (default 0); ignored when `timelineOrigin` is given */
   firstSeq?: number;
+  /**
+   * ms since epoch at which the Space's seq 0 would have been mixed (its creation time, which
+   * every node knows). The first frame then gets `timelineSeq(start, origin)`, so a mixer that
+   * starts later for the same Space (a new home after a failover, a restart) continues the
+   * numbering past the gap instead of restarting at 0, and every node can derive the same
+   * HLS segment numbers from it.
+   */
+  timelineOrigin?: number;
   /** ms between levels reports (default 200) */
   levelsEveryMs?: number;
 }
@@ -52,6 +61,7 @@ export class Mixer {
   constructor(options: MixerOptions = {}) {
     const workerData: MixerWorkerData = {
       firstSeq: options.firstSeq ?? 0,
+      ...(options.timelineOrigin !== undefined && { timelineOrigin: options.timelineOrigin }),
       levelsEveryMs: options.levelsEveryMs ?? 200,
     };
     this.#worker = startWorker(workerData);

@@ -62,15 +62,21 @@ export class StageMedia {
     if (this.#closed) throw new Error('StageMedia is closed');
   }
 
-  /** Opens (or returns) the Space's room and starts its mixer. */
-  openSpace(spaceId: SpaceId): StageRoom {
+  /**
+   * Opens (or returns) the Space's room and starts its mixer. `timelineOrigin` (ms since epoch,
+   * the Space's creation time) makes the mixer's seq continue the Space's numbering across
+   * homes (src/stage/mixer-timeline.ts); without it the seq starts at 0.
+   */
+  openSpace(spaceId: SpaceId, timelineOrigin?: number): StageRoom {
     this.#check();
     let room = this.#rooms.get(spaceId);
     if (!room) {
-      room = new StageRoom(spaceId, {
-        slots: (userId, slots) => this.events.safeEmit('slots', spaceId, userId, slots),
-        publishing: (userId, on) => this.events.safeEmit('publishing', spaceId, userId, on),
-      });
+      const hooks = {
+        slots: (userId: UserId, slots: Record<number, UserId>) =>
+          this.events.safeEmit('slots', spaceId, userId, slots),
+        publishing: (userId: UserId, on: boolean) => this.events.safeEmit('publishing', spaceId, userId, on),
+      };
+      room = new StageRoom(spaceId, hooks, timelineOrigin === undefined ? {} : { timelineOrigin });
       room.mixer.events.on('frame', (f) => this.events.safeEmit('frame', spaceId, f));
       room.mixer.events.on('levels', (l) =>
         this.events.safeEmit('levels', spaceId, l as Record<UserId, number>),

@@ -9,7 +9,7 @@
  */
 import type { RtpPacket } from 'werift';
 import type { SpaceId, UserId } from '../protocol/ids.js';
-import { Mixer } from './mixer.js';
+import { Mixer, type MixerOptions } from './mixer.js';
 import { SlotRewriter } from './slot-rewriter.js';
 import { SlotTable } from './slots.js';
 import type { SpeakerSession } from './speaker-session.js';
@@ -37,8 +37,9 @@ export class StageRoom {
   constructor(
     readonly spaceId: SpaceId,
     readonly hooks: RoomHooks,
+    mixer: MixerOptions = {},
   ) {
-    this.mixer = new Mixer();
+    this.mixer = new Mixer(mixer);
   }
 
   get size(): number {

@@ -186,9 +186,9 @@ void test('close releases a pending blocking request with no playlist', async ()
   assert.equal(await waiting, null);
 });
 
-void test('a stream can continue another one: first msn and decode time are given', () => {
-  const s = new HlsStream({ clock, startMsn: 40, startIndex: 4000 });
-  pushRange(s, 0, 120);
+void test('numbering follows the seq: a stream fed from seq 4000 starts at msn 40, decode time 4000 × 960', () => {
+  const s = new HlsStream({ clock });
+  pushRange(s, 4000, 4120);
   const text = s.playlist();
   assert.deepEqual(lines(text, '#EXT-X-MEDIA-SEQUENCE'), ['#EXT-X-MEDIA-SEQUENCE:40']);
   assert.ok(text.includes('seg-40.m4s') && text.includes('part-41.0.m4s'));
@@ -196,6 +196,6 @@ void test('a stream can continue another one: first msn and decode time are give
   assert.ok(part);
   // tfdt sits at a fixed offset: moof(8) mfhd(16) traf(8) tfhd(16) tfdt header(12)
   const view = new DataView(part.bytes.buffer, part.bytes.byteOffset);
-  assert.equal(view.getBigUint64(8 + 16 + 8 + 16 + 12), (4000n + 100n) * 960n);
+  assert.equal(view.getBigUint64(8 + 16 + 8 + 16 + 12), 4100n * 960n);
   s.close();
 });

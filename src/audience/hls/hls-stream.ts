@@ -6,21 +6,27 @@
  * INDEPENDENT (each Opus packet decodes on its own). A part is published the moment its last
  * frame arrives; its bytes, the segment bytes and the playlist text are each built once.
  *
+ * Numbering comes from the frames' seq (seq-timeline.ts): msn = floor(seq / 100), part =
+ * (seq % 100) / 20, decode time = seq × 960, fragment sequence = msn × 5 + part + 1. So every
+ * node fed the same frames serves the same URIs with the same bytes, whenever it started; a
+ * packager starts at the next segment boundary, and whole segments missing (a failover gap)
+ * are listed with EXT-X-GAP.
+ *
  * Lifecycle: live -> end() (last short part, EXT-X-ENDLIST, waiters released) -> close()
  * (waiters released, memory dropped; every method but close() then throws).
- * Events: 'part' for each new part, 'segment' for each complete segment (a recorder keeps
- * these; the in-memory window drops old ones).
+ * Events: 'part' for each new part, 'segment' for each complete segment (gap segments
+ * included; a recorder keeps these; the in-memory window drops old ones).
  */
 import { TypedEmitter } from '../../core/events.js';
 import { systemClock, type Clock } from '../../core/ports/clock.js';
 import { FRAME_MS, FRAME_SAMPLES, type AudioFrame } from '../../protocol/audience.js';
-import { FrameTimeline, type TimedFrame } from '../ogg/timeline.js';
 import { DEFAULT_PRE_SKIP } from '../ogg/opus-head.js';
 import { concatBytes } from './bytes.js';
 import { mediaFragment } from './mp4/fragment.js';
 import { initSegment } from './mp4/init.js';
 import { renderMediaPlaylist, renderMultivariantPlaylist } from './playlist.js';
 import type { HlsPart, HlsSegment } from './types.js';
+import { SeqTimeline, type SeqItem } from './seq-timeline.js';
 import { SegmentWindow } from './window.js';
 import { Waiters } from './waiters.js';
 
@@ -36,14 +42,6 @@ export interface HlsStreamOptions {
   blockTimeoutMs?: number;
   /** peak bit/s announced in the multivariant playlist; default 48000 */
   bandwidth?: number;
-  maxFillFrames?: number;
-  /**
-   * Where to continue a Space's HLS timeline, e.g. on the node that takes over after a
-   * failover: msn of the first segment and timeline index (decode time / 960) of the first
-   * frame. Defaults 0 and 0.
-   */
-  startMsn?: number;
-  startIndex?: number;
   clock?: Clock;
 }
 
@@ -56,6 +54,18 @@ export const HLS_DEFAULTS = {
   bandwidth: 48_000,
 } as const;
 
+/** most EXT-X-GAP segments listed for one jump when the window keeps everything (1 hour) */
+const MAX_GAP_SEGMENTS = 1800;
+
+const openSegment = (msn: number): HlsSegment => ({
+  msn,
+  parts: [],
+  bytes: null,
+  duration: 0,
+  mixedAt: 0,
+  firstIndex: 0,
+});
+
 export class HlsStream extends TypedEmitter<HlsStreamEvents> {
   readonly partFrames: number;
   readonly partsPerSegment: number;
@@ -67,11 +77,10 @@ export class HlsStream extends TypedEmitter<HlsStreamEvents> {
   readonly init: Uint8Array;
   readonly multivariant: string;
   readonly #window: SegmentWindow;
-  readonly #timeline: FrameTimeline;
+  readonly #timeline: SeqTimeline;
   readonly #waiters: Waiters;
   #open: HlsSegment;
-  #pending: TimedFrame[] = [];
-  #fragmentSeq = 0;
+  #pending: Extract<SeqItem, { kind: 'frame' }>[] = [];
   #playlist: string | null = null;
   #ended = false;
   #closed = false;
@@ -88,10 +97,14 @@ export class HlsStream extends TypedEmitter<HlsStreamEvents> {
     this.init = initSegment({ preSkip: opts.preSkip ?? DEFAULT_PRE_SKIP });
     const bw = opts.bandwidth ?? HLS_DEFAULTS.bandwidth;
     this.multivariant = renderMultivariantPlaylist(bw, bw * 0.8);
-    this.#window = new SegmentWindow(opts.windowSegments ?? HLS_DEFAULTS.windowSegments);
-    this.#timeline = new FrameTimeline({ maxFillFrames: opts.maxFillFrames, startIndex: opts.startIndex });
+    const windowSegments = opts.windowSegments ?? HLS_DEFAULTS.windowSegments;
+    this.#window = new SegmentWindow(windowSegments);
+    this.#timeline = new SeqTimeline({
+      framesPerSegment: this.partFrames * this.partsPerSegment,
+      maxGapSegments: Math.min(windowSegments, MAX_GAP_SEGMENTS),
+    });
     this.#waiters = new Waiters(opts.clock ?? systemClock);
-    this.#open = { msn: opts.startMsn ?? 0, parts: [], bytes: null, duration: 0, mixedAt: 0, firstIndex: 0 };
+    this.#open = openSegment(0);
   }
 
   get ended(): boolean {
@@ -115,9 +128,27 @@ export class HlsStream extends TypedEmitter<HlsStreamEvents> {
 
   push(frame: AudioFrame): void {
     this.#assertLive();
-    for (const f of this.#timeline.accept(frame)) {
-      this.#pending.push(f);
-      if (this.#pending.length >= this.partFrames) this.#cutPart();
+    const items = this.#timeline.accept(frame);
+    if (!this.#timeline.started) {
+      // waiting for the first segment boundary: the preload hint names its first part
+      const first = this.#timeline.firstMsn;
+      if (first !== null && first !== this.#open.msn) {
+        this.#open = openSegment(first);
+        this.#playlist = null;
+      }
+      return;
+    }
+    for (const item of items) {
+      if (item.kind === 'gap') {
+        this.#addGap(item.msn, item.mixedAt);
+        continue;
+      }
+      if (this.#pending.length === 0 && this.#open.parts.length === 0) {
+        // the first frame of a segment: its msn follows from the seq (after a gap, or the start)
+        this.#open.msn = Math.floor(item.pos / (this.partFrames * this.partsPerSegment));
+      }
+      this.#pending.push(item);
+      if ((item.pos + 1) % this.partFrames === 0) this.#cutPart();
     }
   }
 
@@ -216,14 +247,16 @@ export class HlsStream extends TypedEmitter<HlsStreamEvents> {
     const seg = this.#open;
     if (seg.parts.length === 0) {
       seg.mixedAt = first.mixedAt;
-      seg.firstIndex = first.index;
+      seg.firstIndex = first.pos;
     }
+    const index = seg.parts.length;
     const part: HlsPart = {
       msn: seg.msn,
-      index: seg.parts.length,
+      index,
       bytes: mediaFragment({
-        sequence: ++this.#fragmentSeq,
-        baseMediaDecodeTime: BigInt(first.index) * BigInt(FRAME_SAMPLES),
+        // the same on every node: derived from the position, not counted per packager
+        sequence: (seg.msn * this.partsPerSegment + index + 1) >>> 0,
+        baseMediaDecodeTime: BigInt(first.pos) * BigInt(FRAME_SAMPLES),
         samples: frames.map((f) => f.opus),
       }),
       frames: frames.length,
@@ -242,9 +275,27 @@ export class HlsStream extends TypedEmitter<HlsStreamEvents> {
     seg.bytes = concatBytes(seg.parts.map((p) => p.bytes));
     this.#window.add(seg);
     this.safeEmit('segment', seg);
-    if (openNext)
-      this.#open = { msn: seg.msn + 1, parts: [], bytes: null, duration: 0, mixedAt: 0, firstIndex: 0 };
+    if (openNext) this.#open = openSegment(seg.msn + 1);
     this.#playlist = null;
+  }
+
+  /** A whole segment without media (EXT-X-GAP): listed with its nominal duration, never served. */
+  #addGap(msn: number, mixedAt: number): void {
+    const frames = this.partFrames * this.partsPerSegment;
+    const seg: HlsSegment = {
+      msn,
+      parts: [],
+      bytes: null,
+      duration: (frames * FRAME_MS) / 1000,
+      mixedAt,
+      firstIndex: msn * frames,
+      gap: true,
+    };
+    this.#window.add(seg);
+    this.safeEmit('segment', seg);
+    this.#open = openSegment(msn + 1);
+    this.#playlist = null;
+    this.#waiters.check();
   }
 
   #assertOpen(): void {

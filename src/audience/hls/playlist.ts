@@ -5,6 +5,12 @@
  * Parts are listed for segments that start less than three target durations before the end
  * of the playlist (the spec's "SHOULD remove parts older than 3 target durations"); older
  * segments are listed by EXTINF only.
+ *
+ * A segment without media (a failover gap) is listed with EXT-X-GAP and, in the part range,
+ * its parts with GAP=YES (draft-pantos-hls-rfc8216bis §4.4.4.7, §4.4.4.9): players skip it
+ * and the media timeline stays continuous (decode times follow the seq), so no
+ * EXT-X-DISCONTINUITY is needed. EXT-X-GAP is not among the draft's version-gated features,
+ * so the playlist stays at version 6.
  */
 import type { HlsSegment } from './types.js';
 import { INIT_NAME, PLAYLIST_NAME, partName, segmentName } from './types.js';
@@ -39,6 +45,18 @@ export function renderMediaPlaylist(p: MediaPlaylistInput): string {
   for (const s of all) total += s.duration;
   let start = 0;
   for (const s of all) {
+    if (s.gap) {
+      lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(s.mixedAt)}`);
+      if (total - start <= 3 * p.targetDuration) {
+        const n = Math.round(s.duration / p.partTarget);
+        for (let i = 0; i < n; i++) {
+          lines.push(`#EXT-X-PART:DURATION=${fmt(p.partTarget)},URI="${partName(s.msn, i)}",GAP=YES`);
+        }
+      }
+      lines.push('#EXT-X-GAP', `#EXTINF:${fmt(s.duration)},`, segmentName(s.msn));
+      start += s.duration;
+      continue;
+    }
     if (s.parts.length === 0) continue; // an open segment with no part yet
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(s.mixedAt)}`);
     if (total - start <= 3 * p.targetDuration) {

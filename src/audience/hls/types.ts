@@ -22,8 +22,13 @@ export interface HlsSegment {
   duration: number;
   /** wall clock of the first frame, ms since epoch (EXT-X-PROGRAM-DATE-TIME) */
   mixedAt: number;
-  /** timeline index of the first frame (decode time = index * 960 ticks) */
+  /** frame position (seq) of the first frame (decode time = position * 960 ticks) */
   firstIndex: number;
+  /**
+   * true for a segment without media (no frame of it was ever mixed: a failover gap). Listed
+   * with EXT-X-GAP, its URIs answer 404; `duration` is the nominal segment duration.
+   */
+  gap?: boolean;
 }
 
 export const partName = (msn: number, index: number): string => `part-${msn}.${index}.m4s`;

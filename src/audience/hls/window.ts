@@ -33,6 +33,10 @@ export class SegmentWindow {
 
   get(msn: number): HlsSegment | undefined {
     const first = this.#segments[0];
-    return first ? this.#segments[msn - first.msn] : undefined;
+    if (!first) return undefined;
+    const direct = this.#segments[msn - first.msn];
+    if (direct?.msn === msn) return direct;
+    // msns skip only after a gap longer than the gap segments listed for it (window: Infinity)
+    return this.#segments.find((s) => s.msn === msn);
   }
 }
