@@ -197,6 +197,10 @@ export class SpaceNode implements RoomHandle {
   homeFrame(frame: AudioFrame): void {
     if (this.#role !== 'home') return;
     this.group.frame(frame);
+    // a batch carries its first seq only: a skipped mixer tick (seq + 2) starts a new batch, or
+    // edges would number the frames after it one too low
+    const last = this.#audioBatch.at(-1);
+    if (last && frame.seq !== (last.seq + 1) >>> 0) this.#flushAudio();
     this.#audioBatch.push(frame);
     if (this.#audioBatch.length < this.ctx.batchFrames) return;
     const data = encodeAudio(this.#token, this.#audioBatch);
