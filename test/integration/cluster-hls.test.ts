@@ -11,7 +11,11 @@ import { startMemoryCluster } from '../../src/cluster/testing/mem-cluster.js';
 import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import { api, signUp, TestSocket } from '../helpers/server.js';
 
-async function until(pred: () => boolean | Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
+async function until(
+  pred: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  label: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await pred())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${label}`);
@@ -88,7 +92,10 @@ async function assertNodesAgree(
     const bodies = await Promise.all(roots.map((r) => get(r + uri)));
     if (bodies.some((b) => b.status !== 200)) {
       // only a GAP segment may be missing, and then on every node
-      assert.ok(bodies.every((b) => b.status === 404), `${uri}: ${bodies.map((b) => b.status).join(',')}`);
+      assert.ok(
+        bodies.every((b) => b.status === 404),
+        `${uri}: ${bodies.map((b) => b.status).join(',')}`,
+      );
       continue;
     }
     if (bodies.slice(1).every((b) => b.bytes.equals(bodies[0]!.bytes))) compared++;
@@ -110,7 +117,11 @@ test('two nodes serve the same LL-HLS playlist lines and the same part bytes for
     await listener.waitType('welcome');
     const roots = [a + (await hlsRoot(a, spaceId)), b + (await hlsRoot(b, spaceId))];
     // node1 started later, at a segment boundary: wait until it has two complete segments
-    await until(async () => segmentsOf((await get(roots[1] + 'playlist.m3u8')).text).length >= 2, 10_000, 'node1 segments');
+    await until(
+      async () => segmentsOf((await get(roots[1] + 'playlist.m3u8')).text).length >= 2,
+      10_000,
+      'node1 segments',
+    );
     const fromSeg = segmentsOf((await get(roots[1] + 'playlist.m3u8')).text)[0] ?? -1;
     const { playlist } = await assertNodesAgree(roots, fromSeg);
     // the numbering is the seq's: msn × 100 frames × 20 ms after the Space's creation
@@ -137,7 +148,11 @@ test('after a failover the new home continues the seq, and the surviving nodes a
       if (isBinary) probe.batch(data as Buffer);
     });
     const roots = [b + (await hlsRoot(b, spaceId)), d + (await hlsRoot(d, spaceId))];
-    await until(async () => segmentsOf((await get(roots[1] + 'playlist.m3u8')).text).length >= 1, 10_000, 'segments');
+    await until(
+      async () => segmentsOf((await get(roots[1] + 'playlist.m3u8')).text).length >= 1,
+      10_000,
+      'segments',
+    );
     await until(() => probe.frames.length > 10, 5000, 'frames on node1');
     const cutAt = Date.now();
     c.cut(0);
@@ -146,14 +161,19 @@ test('after a failover the new home continues the seq, and the surviving nodes a
     const firstAfter = probe.frames.find((f) => f.seq > lastBefore)!;
     const gapMs = firstAfter.at - cutAt;
     // the new home's seq is the Space's timeline: it jumps by the gap instead of restarting
-    assert.ok(firstAfter.seq - lastBefore >= (gapMs - 600) / 20, `seq ${lastBefore} -> ${firstAfter.seq} after ${gapMs} ms`);
+    assert.ok(
+      firstAfter.seq - lastBefore >= (gapMs - 600) / 20,
+      `seq ${lastBefore} -> ${firstAfter.seq} after ${gapMs} ms`,
+    );
     const gapMsnFrom = Math.floor(lastBefore / 100) + 1;
     const gapMsnTo = Math.floor(firstAfter.seq / 100) - 1;
     assert.ok(gapMsnTo >= gapMsnFrom, 'at least one whole segment without frames');
     // wait until the segment after the gap is complete on both nodes
     await until(
-      async () => (await Promise.all(roots.map(async (r) => segmentsOf((await get(r + 'playlist.m3u8')).text))))
-        .every((segs) => segs.includes(gapMsnTo + 2)),
+      async () =>
+        (await Promise.all(roots.map(async (r) => segmentsOf((await get(r + 'playlist.m3u8')).text)))).every(
+          (segs) => segs.includes(gapMsnTo + 2),
+        ),
       10_000,
       'a segment after the gap',
     );
@@ -162,8 +182,10 @@ test('after a failover the new home continues the seq, and the surviving nodes a
     // frame IT received, and a partition may have cut the last batch to one node and not the
     // other; its lines (timing) agree, its last part's bytes may not
     const cutSegment = new RegExp(`^(part|seg)-${gapMsnFrom - 1}\\.`);
-    const { playlist, differ } = await assertNodesAgree(roots, Math.max(gapMsnFrom - 1, listed[0] ?? 0), (uri) =>
-      cutSegment.test(uri),
+    const { playlist, differ } = await assertNodesAgree(
+      roots,
+      Math.max(gapMsnFrom - 1, listed[0] ?? 0),
+      (uri) => cutSegment.test(uri),
     );
     if (differ.length > 0) console.log(`differ after the partition: ${differ.join(' ')}`);
     const gaps = [...playlist.matchAll(/#EXT-X-GAP\n#EXTINF:2,\nseg-(\d+)\.m4s/g)].map((m) => Number(m[1]));

@@ -42,7 +42,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><audio id="a"></audio>
 </script>`;
 
 /** serves the page, hls.js and the stream under /spaces/demo/hls/; `log` lists HLS requests */
-async function servePlayer(stream: HlsStream): Promise<{ port: number; log: string[]; close(): Promise<void> }> {
+async function servePlayer(
+  stream: HlsStream,
+): Promise<{ port: number; log: string[]; close(): Promise<void> }> {
   const log: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -159,7 +161,8 @@ void test('hls.js keeps playing across a failover gap: EXT-X-GAP segments are sk
       probe = await page.evaluate(() => (globalThis as unknown as { probe: () => Probe }).probe());
       if (resumedAt > 0 && atResume === undefined) atResume = probe.currentTime;
       sawGap ||= stream.playlist().includes('#EXT-X-GAP');
-      if (atResume !== undefined && probe.currentTime - atResume > 4 && Math.abs(probe.peakHz - 440) < 12) break;
+      if (atResume !== undefined && probe.currentTime - atResume > 4 && Math.abs(probe.peakHz - 440) < 12)
+        break;
     }
     assert.ok(sawGap, 'the playlist listed gap segments');
     assert.ok(probe && atResume !== undefined, `resumed (errors: ${probe?.errors.join(', ')})`);

@@ -15,7 +15,8 @@ function pushRange(streams: HlsStream[], from: number, to: number): void {
 }
 const lines = (text: string, tag: string): string[] => text.split('\n').filter((l) => l.startsWith(tag));
 /** the entries of a playlist from its first media line on (no header) */
-const body = (text: string): string[] => text.split('\n').slice(text.split('\n').indexOf('#EXT-X-MAP:URI="init.mp4"') + 1);
+const body = (text: string): string[] =>
+  text.split('\n').slice(text.split('\n').indexOf('#EXT-X-MAP:URI="init.mp4"') + 1);
 /** moof(8) mfhd header(12): sequence_number; + mfhd(4) traf(8) tfhd(16) tfdt header(12): decode time */
 function fragmentFields(bytes: Uint8Array): { sequence: number; decodeTime: bigint } {
   const view = new DataView(bytes.buffer, bytes.byteOffset);
