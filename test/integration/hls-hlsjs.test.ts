@@ -78,7 +78,8 @@ type Probe = {
 
 void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and parts, and the tone is heard', async () => {
   const stream = new HlsStream();
-  const { port, log, close } = await servePlayer(stream);
+  const player = await servePlayer(stream);
+  const { port, log } = player;
   const frames = toneFrames(1500, { startAt: Date.now() - 4000 });
   let i = 0;
   for (; i < 200; i++) stream.push(frames[i] as AudioFrame); // live for 4 s already
@@ -119,13 +120,14 @@ void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and 
     clearInterval(timer);
     await browser.close();
     stream.close();
-    await close();
+    await player.close();
   }
 });
 
 void test('hls.js keeps playing across a failover gap: EXT-X-GAP segments are skipped, the seq-derived timeline continues', async () => {
   const stream = new HlsStream();
-  const { port, log, close } = await servePlayer(stream);
+  const player = await servePlayer(stream);
+  const { port, log } = player;
   const GAP_FRAMES = 260; // 5.2 s without frames: two whole segments are gaps
   const before = toneFrames(400, { firstSeq: 1000, startAt: Date.now() - 4000 });
   let i = 0;
@@ -180,6 +182,6 @@ void test('hls.js keeps playing across a failover gap: EXT-X-GAP segments are sk
     clearInterval(timer);
     await browser.close();
     stream.close();
-    await close();
+    await player.close();
   }
 });
