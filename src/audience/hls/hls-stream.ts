@@ -25,7 +25,7 @@ import { concatBytes } from './bytes.js';
 import { mediaFragment } from './mp4/fragment.js';
 import { initSegment } from './mp4/init.js';
 import { renderMediaPlaylist, renderMultivariantPlaylist } from './playlist.js';
-import type { HlsPart, HlsSegment } from './types.js';
+import { gapSegment, openSegment, type HlsPart, type HlsSegment } from './types.js';
 import { SeqTimeline, type SeqItem } from './seq-timeline.js';
 import { SegmentWindow } from './window.js';
 import { Waiters } from './waiters.js';
@@ -56,15 +56,6 @@ export const HLS_DEFAULTS = {
 
 /** most EXT-X-GAP segments listed for one jump when the window keeps everything (1 hour) */
 const MAX_GAP_SEGMENTS = 1800;
-
-const openSegment = (msn: number): HlsSegment => ({
-  msn,
-  parts: [],
-  bytes: null,
-  duration: 0,
-  mixedAt: 0,
-  firstIndex: 0,
-});
 
 export class HlsStream extends TypedEmitter<HlsStreamEvents> {
   readonly partFrames: number;
@@ -281,16 +272,7 @@ export class HlsStream extends TypedEmitter<HlsStreamEvents> {
 
   /** A whole segment without media (EXT-X-GAP): listed with its nominal duration, never served. */
   #addGap(msn: number, mixedAt: number): void {
-    const frames = this.partFrames * this.partsPerSegment;
-    const seg: HlsSegment = {
-      msn,
-      parts: [],
-      bytes: null,
-      duration: (frames * FRAME_MS) / 1000,
-      mixedAt,
-      firstIndex: msn * frames,
-      gap: true,
-    };
+    const seg = gapSegment(msn, this.partFrames * this.partsPerSegment, mixedAt);
     this.#window.add(seg);
     this.safeEmit('segment', seg);
     this.#open = openSegment(msn + 1);

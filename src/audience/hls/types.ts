@@ -1,4 +1,5 @@
 /** Shapes shared by the LL-HLS packager, its playlist renderer and its HTTP handler. */
+import { FRAME_MS } from '../../protocol/audience.js';
 
 /** One LL-HLS partial segment = one CMAF chunk (moof + mdat). Immutable once made. */
 export interface HlsPart {
@@ -30,6 +31,27 @@ export interface HlsSegment {
    */
   gap?: boolean;
 }
+
+/** the segment at the live edge before its first part */
+export const openSegment = (msn: number): HlsSegment => ({
+  msn,
+  parts: [],
+  bytes: null,
+  duration: 0,
+  mixedAt: 0,
+  firstIndex: 0,
+});
+
+/** a segment of `frames` 20 ms frames nobody mixed (a failover gap); `mixedAt` is its wall-clock start */
+export const gapSegment = (msn: number, frames: number, mixedAt: number): HlsSegment => ({
+  msn,
+  parts: [],
+  bytes: null,
+  duration: (frames * FRAME_MS) / 1000,
+  mixedAt,
+  firstIndex: msn * frames,
+  gap: true,
+});
 
 export const partName = (msn: number, index: number): string => `part-${msn}.${index}.m4s`;
 export const segmentName = (msn: number): string => `seg-${msn}.m4s`;
