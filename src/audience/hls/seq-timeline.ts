@@ -75,6 +75,16 @@ export class SeqTimeline {
     if (delta === 0 || delta >= 0x8000_0000) return []; // duplicate or late
     const last = this.#lastPos;
     const pos = last + delta;
+    const out: SeqItem[] = delta === 1 ? [] : this.#missing(frame, last, pos);
+    this.#lastSeq = seq;
+    this.#lastPos = pos;
+    out.push({ kind: 'frame', pos, mixedAt: frame.mixedAt, opus: frame.opus, filler: false });
+    return out;
+  }
+
+  /** What stands for the frames between `last` and `pos` (both exclusive): fillers and gaps. */
+  #missing(frame: AudioFrame, last: number, pos: number): SeqItem[] {
+    const F = this.#perSegment;
     const out: SeqItem[] = [];
     const toc = (frame.opus[0] ?? 0) & 0xfc; // same config, code 0: one frame, no data
     const fill = (from: number, to: number): void => {
@@ -99,9 +109,6 @@ export class SeqTimeline {
       }
       fill(msn * F, pos); // the head of the segment the new frame is in
     }
-    this.#lastSeq = seq;
-    this.#lastPos = pos;
-    out.push({ kind: 'frame', pos, mixedAt: frame.mixedAt, opus: frame.opus, filler: false });
     return out;
   }
 }
