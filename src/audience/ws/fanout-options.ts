@@ -25,6 +25,8 @@ export interface FanoutOptions extends LanesOptions {
   maxWindowFrames?: number;
   /** share of the window one write pass may take before the window widens; default 0.5 */
   busyFraction?: number;
+  /** event loop utilisation (all work of the process's main thread) above which the window widens; default 0.85 */
+  loopBusyFraction?: number;
 }
 
 export const FANOUT_DEFAULTS = {

@@ -77,6 +77,8 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
   readonly #graceMs: number;
   readonly #closeGraceMs: number;
   readonly #tuner: WindowTuner;
+  /** the real clock drives the frames, so the event loop's busyness means something */
+  readonly #measureLoop: boolean;
   readonly #stats: Omit<FanoutStats, 'sockets' | 'windowFrames' | 'passMs'> = {
     batches: 0,
     frames: 0,
@@ -91,6 +93,8 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
   /** write time of the ticks of the current window cycle, ms, and how many ticks */
   #cycleMs = 0;
   #cycleTicks = 0;
+  /** event loop utilisation at the start of the current cycle */
+  #cycleElu = performance.eventLoopUtilization();
 
   constructor(options: FanoutOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -107,11 +111,13 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
       (members, frames, bulletins) => this.#sendLane(members, frames, bulletins),
       options,
     );
+    this.#measureLoop = options.clock === undefined || options.clock === systemClock;
     this.#tuner = new WindowTuner({
       minFrames: this.#lanes.windowFrames,
       maxFrames:
         options.maxWindowFrames ?? Math.max(FANOUT_DEFAULTS.maxWindowFrames, this.#lanes.windowFrames),
       busyFraction: options.busyFraction,
+      loopBusyFraction: options.loopBusyFraction,
     });
   }
 
@@ -280,7 +286,9 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
   /** Feeds the write time of the last window cycle to the tuner; re-deals lanes if it changes. */
   #retune(): void {
     const window = this.#lanes.windowFrames;
-    const next = this.#tuner.next(window, this.#cycleMs);
+    const elu = performance.eventLoopUtilization(this.#cycleElu);
+    this.#cycleElu = performance.eventLoopUtilization();
+    const next = this.#tuner.next(window, this.#cycleMs, this.#measureLoop ? elu.utilization : 0);
     this.#cycleMs = 0;
     this.#cycleTicks = 0;
     if (next === window) return;
