@@ -31,11 +31,18 @@ function recordingLanes(windowFrames: number, clock = new FakeClock()) {
   return { lanes, got, push, seqs, clock };
 }
 
-void test('sockets are spread evenly and each lane takes one tick in turn', () => {
+void test('a socket joins the lane whose turn is next, so joins over time spread evenly', () => {
   const { lanes, got, push } = recordingLanes(4);
-  for (let i = 0; i < 10; i++) lanes.add(`s${i}`);
+  let seq = 0;
+  for (let i = 0; i < 10; i++) {
+    lanes.add(`s${i}`);
+    push(seq++); // the newcomer's lane takes this turn: audio within one frame
+    assert.equal(got.get(`s${i}`)?.batches.length, 1, `s${i} waited for its first batch`);
+  }
   assert.deepEqual(lanes.laneSizes(), [3, 3, 2, 2]);
-  for (let seq = 0; seq < 12; seq++) push(seq);
+  for (const rec of got.values()) rec.ticks.length = 0;
+  for (const rec of got.values()) rec.batches.length = 0;
+  for (let i = 0; i < 12; i++) push(seq++);
   // every socket is written once per window, and on each tick only one lane is written
   const perTick = new Map<number, number>();
   for (const rec of got.values()) {
@@ -43,6 +50,17 @@ void test('sockets are spread evenly and each lane takes one tick in turn', () =
     for (const t of rec.ticks) perTick.set(t, (perTick.get(t) ?? 0) + 1);
   }
   assert.deepEqual([...perTick.values()].sort(), [2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3]);
+});
+
+void test('a burst of joins between two frames does not pile into one lane', () => {
+  const { lanes } = recordingLanes(4);
+  for (let i = 0; i < 400; i++) lanes.add(`s${i}`);
+  const sizes = lanes.laneSizes();
+  assert.equal(
+    sizes.reduce((a, b) => a + b, 0),
+    400,
+  );
+  assert.ok(Math.max(...sizes) <= 2 * (400 / 4) + 9, `lanes ${sizes.join(' ')}`);
 });
 
 void test('every socket gets every frame once, in order, whatever its lane', () => {

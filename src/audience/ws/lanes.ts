@@ -12,7 +12,7 @@
  *
  * A lane sends the frames pushed since its last turn, so after a window change or a seq gap
  * (both flush every lane first) no frame is sent twice or skipped. A new socket joins the
- * smallest lane and gets that lane's next batch. If frames stop coming (the home went away, the
+ * lane whose turn is next (balance permitting) and gets that lane's next batch. If frames stop coming (the home went away, the
  * mixer stopped) a timer flushes every lane once `maxHoldMs` has passed without a frame.
  *
  * Messages for everyone (counts, reactions, levels: "bulletins") ride along: `post(b)` queues b
@@ -86,11 +86,19 @@ export class FrameLanes<S, B = never> {
     return this.#lanes.map((l) => l.members.size);
   }
 
-  /** Puts a socket in the smallest lane (O(lanes)). The caller adds each socket once. */
+  /**
+   * Puts a socket in the lane whose turn comes next, so it has audio within one frame (time to
+   * first audio does not grow with the window). Joins spread over time fall on every lane in
+   * turn; a burst that would make that lane more than twice the average goes to the smallest
+   * lane instead (O(lanes)). The caller adds each socket once.
+   */
   add(socket: S): void {
-    let smallest = this.#lanes[0] as Lane<S, B>;
-    for (const lane of this.#lanes) if (lane.members.size < smallest.members.size) smallest = lane;
-    smallest.members.add(socket);
+    const next = this.#lanes[(this.#tick + 1) % this.#lanes.length] as Lane<S, B>;
+    let target = next;
+    if (next.members.size > (2 * this.#size) / this.#lanes.length + 8) {
+      for (const lane of this.#lanes) if (lane.members.size < target.members.size) target = lane;
+    }
+    target.members.add(socket);
     this.#size++;
   }
 
