@@ -38,7 +38,6 @@ export class HomeDuty {
   #unwire: (() => void)[] = [];
   #cmdSub: Subscription | null = null;
   #audioBatch: AudioFrame[] = [];
-  #stopped = false;
 
   constructor(
     private readonly s: SpaceNodeState,
@@ -109,7 +108,7 @@ export class HomeDuty {
       const sub = await s.ctx.bus.subscribe(topics.cmd(s.id), (data) =>
         onCommand(s, this.room, this.merger, data),
       );
-      if (s.role === 'home' && !this.#cmdSub && !this.#stopped) this.#cmdSub = sub;
+      if (s.role === 'home' && !this.#cmdSub) this.#cmdSub = sub;
       else await sub.unsubscribe();
     } catch (err) {
       s.ctx.log.warn({ err, spaceId: s.id }, 'home could not subscribe to commands; retrying');
@@ -205,7 +204,6 @@ export class HomeDuty {
   }
 
   #stop(): void {
-    this.#stopped = true;
     for (const off of this.#unwire.splice(0)) off();
     void this.#cmdSub?.unsubscribe().catch(() => undefined);
     this.#cmdSub = null;
