@@ -122,9 +122,15 @@ export class Homing {
     s.lastHeard = s.ctx.clock.now();
   }
 
-  /** the node closes: a home stops serving and stops renewing its lease without releasing it */
+  /**
+   * The node closes or forgets the Space: a home stops serving and stops renewing its lease
+   * without releasing it; a home whose Space ended lets go of its command subscription and of
+   * the Room in the engine (the lease was already released when the Space ended).
+   */
   close(): void {
-    if (this.s.role === 'home') this.duty?.close();
+    const duty = this.duty;
+    this.duty = null;
+    duty?.close();
   }
 
   async #becomeHome(token: number, grantedAt: number): Promise<void> {
