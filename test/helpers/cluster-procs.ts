@@ -76,10 +76,12 @@ export class ProcCluster {
     return p;
   }
 
-  /** p0 first (it runs the migrations), then the others at once; their URLs in order */
+  /** p0 first (it runs the migrations), then the others at once; their URLs in node order */
   async startAll(n: number): Promise<string[]> {
     const first = await this.start(0);
     const rest = await Promise.all(Array.from({ length: n - 1 }, (_, i) => this.start(i + 1)));
+    // start() pushed them as they came up: put them in node order, so procs[i] is p<i>
+    this.procs.splice(this.procs.length - rest.length, rest.length, ...rest);
     return [first, ...rest].map((p) => p.url);
   }
 

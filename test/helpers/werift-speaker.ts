@@ -85,7 +85,7 @@ async function publishOnce(
     abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error));
   });
   const timer = setTimeout(() => {
-    const state = `connection ${pc.connectionState}, ICE ${pc.iceConnectionState}`;
+    const state = `connection ${pc.connectionState}, ICE ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}`;
     abort.abort(
       new Error(`WHIP on ${base}: not connected after ${ms} ms (waiting for ${waitingFor}; ${state})`),
     );
