@@ -2,7 +2,7 @@
  * Shared set-up of the multi-process cluster tests: Rostra processes on loopback sharing the
  * real Redis and PostgreSQL of this machine, with a random Redis key prefix and PostgreSQL
  * schema per cluster (removed by cleanup()), a live Space, listeners that decode what they
- * hear (ListenProbe), and the waiting/retrying a client does.
+ * hear (ListenProbe), and room actions retried like a client (waiting itself: ./wait.ts).
  *
  * The nodes may reach Redis through another URL than the test (`nodeRedisUrl`, e.g. a
  * TcpProxy), so a test can cut them off while it still reads the leases itself.
@@ -19,12 +19,10 @@ import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import type { LeaseInfo } from '../../src/core/ports/leases.js';
 import type { SpaceId } from '../../src/protocol/ids.js';
 import { api, signUp, TestSocket } from './server.js';
-import { publishTone, type WeriftSpeaker } from './werift-speaker.js';
+import { retry } from './wait.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ProcClusterOptions {
   /** home lease ttl of every node, ms */
@@ -34,6 +32,8 @@ export interface ProcClusterOptions {
   drainMs?: number;
   /** names the data dir, prefix and schema */
   tag?: string;
+  /** every node records into one folder, `recordingsDir` (each keeps its own data dir) */
+  sharedRecordings?: boolean;
 }
 
 export class ProcCluster {
@@ -41,6 +41,8 @@ export class ProcCluster {
   readonly prefix: string;
   readonly schema: string;
   readonly dir: string;
+  /** the recordings folder all nodes share (with `sharedRecordings`) */
+  readonly recordingsDir: string;
   /** every process started (for cleanup), in start order */
   readonly procs: NodeProcess[] = [];
   /** the leases as the test sees them (straight to REDIS_URL) */
@@ -51,6 +53,7 @@ export class ProcCluster {
     this.prefix = `rostra_${tag}_${this.run}:`;
     this.schema = `rostra_${tag}_${this.run}`;
     this.dir = mkdtempSync(join(tmpdir(), `rostra-${tag}-`));
+    this.recordingsDir = join(this.dir, 'recordings');
     this.leases = new RedisLeases({ connection: REDIS_URL, prefix: `${this.prefix}lease:` });
   }
 
@@ -66,16 +69,19 @@ export class ProcCluster {
       'home-lease-ms': String(this.opts.ttlMs),
       'drain-ms': String(this.opts.drainMs ?? 1000),
       'log-level': 'warn',
+      ...(this.opts.sharedRecordings ? { 'recordings-dir': this.recordingsDir } : {}),
       ...extra,
     });
     this.procs.push(p);
     return p;
   }
 
-  /** p0 first (it runs the migrations), then the others at once; their URLs in order */
+  /** p0 first (it runs the migrations), then the others at once; their URLs in node order */
   async startAll(n: number): Promise<string[]> {
     const first = await this.start(0);
     const rest = await Promise.all(Array.from({ length: n - 1 }, (_, i) => this.start(i + 1)));
+    // start() pushed them as they came up: put them in node order, so procs[i] is p<i>
+    this.procs.splice(this.procs.length - rest.length, rest.length, ...rest);
     return [first, ...rest].map((p) => p.url);
   }
 
@@ -145,31 +151,6 @@ export async function listener(
   return { socket, probe: probe(socket) };
 }
 
-export async function until(
-  pred: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  label: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${label}`);
-    await sleep(25);
-  }
-}
-
-/** what a client does: retry until a node answers */
-export async function retry<T>(fn: (i: number) => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; ; i++) {
-    try {
-      return await fn(i);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(200);
-    }
-  }
-}
-
 /** a room action that must answer 200, retried like a client would */
 export function action(base: (i: number) => string, spaceId: string, token: string, body: object) {
   return retry(async (i) => {
@@ -177,34 +158,4 @@ export function action(base: (i: number) => string, spaceId: string, token: stri
     if (r.status !== 200) throw new Error(JSON.stringify(r.body));
     return r;
   }, 5000);
-}
-
-/**
- * publishTone that gives up after `ms` (the WHIP POST or ICE can wait for ever when the home
- * changes under it); a session that connects after all is closed.
- */
-export async function publishToneWithin(
-  ms: number,
-  base: string,
-  spaceId: string,
-  token: string,
-): Promise<WeriftSpeaker> {
-  const pending = publishTone(base, spaceId, token);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      pending,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`WHIP on ${base}: not connected after ${ms} ms`)), ms);
-      }),
-    ]);
-  } catch (err) {
-    void pending.then(
-      (s) => s.close(),
-      () => undefined,
-    );
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
 }

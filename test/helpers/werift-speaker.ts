@@ -2,6 +2,11 @@
  * A speaker for integration tests: a werift peer that publishes a sine tone (real libopus,
  * 20 ms frames) to a real server over WHIP (`POST /v1/spaces/:id/whip` with the person's
  * token), the way a browser's StagePublisher does. The person must be on stage.
+ *
+ * Publishing has a deadline: a peer whose connection never comes up (seen on a loaded
+ * machine) or a WHIP POST that never answers (a cluster node whose Space changes home) is
+ * closed and tried again, and after the deadline the test fails with what it was waiting for
+ * instead of hanging.
  */
 import { Encoder } from '@evan/opus';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
@@ -15,12 +20,56 @@ export interface WeriftSpeaker {
   close(): Promise<void>;
 }
 
+export interface PublishOptions {
+  /** tone frequency (freq is an alias), default 440 */
+  hz?: number;
+  freq?: number;
+  /** peak amplitude, default 8000 */
+  amplitude?: number;
+  /** how long one attempt may take, from the offer to a connected peer; default 10 s */
+  attemptMs?: number;
+  /** when to stop starting new attempts (from the call); default two attempts' worth */
+  withinMs?: number;
+}
+
+/**
+ * Publishes the tone on `base`, or on the nodes of `base` in turn (what a cluster client does
+ * while the Space moves), one attempt after another until one connects or `withinMs` is over;
+ * the last attempt's error is thrown then. A new WHIP session replaces the person's old one,
+ * so an attempt that half-worked does no harm.
+ */
 export async function publishTone(
+  base: string | readonly string[],
+  spaceId: string,
+  token: string,
+  opts: PublishOptions = {},
+): Promise<WeriftSpeaker> {
+  const bases = typeof base === 'string' ? [base] : base;
+  const attemptMs = opts.attemptMs ?? 10_000;
+  const deadline = Date.now() + (opts.withinMs ?? 2 * attemptMs);
+  for (let i = 0; ; i++) {
+    const url = bases[i % bases.length]!;
+    try {
+      return await publishOnce(url, spaceId, token, opts, Math.min(attemptMs, deadline - Date.now()));
+    } catch (err) {
+      // another attempt needs a second at least to be worth starting
+      if (deadline - Date.now() < 1200) {
+        throw new Error(`publishTone: gave up after ${i + 1} attempt(s): ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** one WHIP attempt on `base` that is connected within `ms` or closed */
+async function publishOnce(
   base: string,
   spaceId: string,
   token: string,
-  /** hz (or its alias freq): tone frequency, default 440; amplitude: peak, default 8000 */
-  opts: { hz?: number; freq?: number; amplitude?: number } = {},
+  opts: PublishOptions,
+  ms: number,
 ): Promise<WeriftSpeaker> {
   const pc = new RTCPeerConnection({
     codecs: {
@@ -30,26 +79,62 @@ export async function publishTone(
     iceUseIpv6: false,
     bundlePolicy: 'max-bundle',
   });
-  const send = pc.addTransceiver('audio', { direction: 'sendonly' });
-  for (let i = 0; i < STAGE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
-  await pc.setLocalDescription(await pc.createOffer());
-  while (pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 20));
-  const res = await fetch(`${base}/v1/spaces/${spaceId}/whip`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/sdp' },
-    body: pc.localDescription?.sdp ?? '',
+  let waitingFor = 'ICE gathering';
+  const abort = new AbortController();
+  const timeout = new Promise<never>((_, reject) => {
+    abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error));
   });
-  const answer = await res.text();
-  if (res.status !== 201) {
+  const timer = setTimeout(() => {
+    const state = `connection ${pc.connectionState}, ICE ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}`;
+    abort.abort(
+      new Error(`WHIP on ${base}: not connected after ${ms} ms (waiting for ${waitingFor}; ${state})`),
+    );
+  }, ms);
+  const connect = async () => {
+    const send = pc.addTransceiver('audio', { direction: 'sendonly' });
+    for (let i = 0; i < STAGE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    while (pc.iceGatheringState !== 'complete' && !abort.signal.aborted)
+      await new Promise((r) => setTimeout(r, 20));
+    waitingFor = 'the WHIP answer';
+    const res = await fetch(`${base}/v1/spaces/${spaceId}/whip`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/sdp' },
+      body: pc.localDescription?.sdp ?? '',
+      signal: abort.signal,
+    });
+    const answer = await res.text();
+    if (res.status !== 201) throw new Error(`WHIP on ${base} refused: ${res.status} ${answer}`);
+    waitingFor = 'the peer connection';
+    const connected = new Promise<void>((resolve, reject) =>
+      pc.connectionStateChange.subscribe((s) => {
+        if (s === 'connected') resolve();
+        if (s === 'failed') reject(new Error(`WHIP on ${base}: peer connection failed`));
+      }),
+    );
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await connected;
+    return { send, location: res.headers.get('location') ?? '' };
+  };
+  let session: Awaited<ReturnType<typeof connect>>;
+  try {
+    session = await Promise.race([connect(), timeout]);
+  } catch (err) {
+    abort.abort(err); // stops a connect() still under way
     await pc.close();
-    throw new Error(`WHIP refused: ${res.status} ${answer}`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
   }
-  const connected = new Promise<void>((resolve) =>
-    pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()),
-  );
-  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-  await connected;
+  return sendTone(pc, session.send, session.location, opts);
+}
 
+function sendTone(
+  pc: RTCPeerConnection,
+  send: ReturnType<RTCPeerConnection['addTransceiver']>,
+  location: string,
+  opts: PublishOptions,
+): WeriftSpeaker {
   const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
   // one second of tone, looped (440 Hz fits 440 whole periods in a second: no click)
   const tone = sine(opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000, 1);
@@ -67,7 +152,7 @@ export async function publishTone(
   }, 20);
   let closed: Promise<void> | null = null;
   return {
-    location: res.headers.get('location') ?? '',
+    location,
     close() {
       closed ??= (async () => {
         clearInterval(timer);

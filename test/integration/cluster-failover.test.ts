@@ -10,6 +10,7 @@ import { startMemoryCluster } from '../../src/cluster/testing/mem-cluster.js';
 import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import { api, signUp, TestSocket } from '../helpers/server.js';
 import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
+import { until } from '../helpers/wait.js';
 
 const TONE = 2000; // Goertzel amplitude that means "the 440 Hz tone is in this frame"
 
@@ -20,31 +21,6 @@ function probe(s: TestSocket, hz = 440): ListenProbe {
     if (isBinary) p.batch(data as Buffer);
   });
   return p;
-}
-
-async function until(
-  pred: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  label: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${label}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** a client that keeps trying to publish (as the web client does), on the given nodes in turn */
-async function publishWithRetry(urls: string[], spaceId: string, token: string, timeoutMs: number, hz = 440) {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; ; i++) {
-    try {
-      return await publishTone(urls[i % urls.length] as string, spaceId, token, { hz });
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }
 
 test('the home is cut off: another node takes the Space within the lease ttl, listeners elsewhere keep their sockets and hear the speaker again', async () => {
@@ -129,7 +105,7 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
     await speaker.close();
     await bobSpeaker.close();
     // the speaker's client notices its session died and publishes again, on any node that answers
-    speaker = await publishWithRetry([b, d], spaceId, host.token, 15_000);
+    speaker = await publishTone([b, d], spaceId, host.token, { withinMs: 15_000 });
     // as the web client does after reconnecting: re-apply its mic state
     assert.equal(
       (await api(b, 'POST', `/v1/spaces/${spaceId}/actions`, { token: host.token, body: { type: 'unmute' } }))
@@ -145,7 +121,7 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
       snap.body.stage.some((m: any) => m.userId === bob.id && m.role === 'speaker' && m.muted),
       JSON.stringify(snap.body.stage),
     );
-    bobSpeaker = await publishWithRetry([d, b], spaceId, bob.token, 10_000, 660);
+    bobSpeaker = await publishTone([d, b], spaceId, bob.token, { withinMs: 10_000, hz: 660 });
     const bobAgain = await api(d, 'POST', `/v1/spaces/${spaceId}/actions`, {
       token: bob.token,
       body: { type: 'unmute' },

@@ -10,116 +10,29 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { Redis } from 'ioredis';
-import { RedisLeases } from '../../src/adapters/leases-redis/index.js';
-import { homeLeaseKey, parseHolder } from '../../src/cluster/topics.js';
-import { startNodeProcess, type NodeProcess } from '../../src/cluster/testing/node-process.js';
-import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
-import type { SpaceId } from '../../src/protocol/ids.js';
 import { api, signUp, TestSocket } from '../helpers/server.js';
 import { decodeReplay, pcmSlice, toneIn } from '../helpers/replay-audio.js';
 import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
+import { ProcCluster, action, listener, liveSpace } from '../helpers/cluster-procs.js';
+import { retry, sleep, until } from '../helpers/wait.js';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const PREFIX = `rostra_ct_${run}:`;
-const SCHEMA = `rostra_ct_${run}`;
 const TTL = 2_000;
 const TONE = 2000;
-const dir = mkdtempSync(join(tmpdir(), 'rostra-cluster-proc-'));
+const cluster = new ProcCluster({ ttlMs: TTL, sharedRecordings: true });
+const { procs } = cluster;
 /** the one recordings folder all nodes share (each keeps its own data dir) */
-const RECORDINGS = join(dir, 'recordings');
-const procs: NodeProcess[] = [];
-const leases = new RedisLeases({ connection: REDIS_URL, prefix: `${PREFIX}lease:` });
+const RECORDINGS = cluster.recordingsDir;
 
-after(async () => {
-  for (const p of procs) p.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p.exited));
-  await leases.close();
-  const admin = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await admin.del(...keys);
-  } while (cursor !== '0');
-  await admin.quit();
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-  await client.end();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function start(i: number): Promise<NodeProcess> {
-  return startNodeProcess(`p${i}`, {
-    'data-dir': join(dir, `p${i}`),
-    'recordings-dir': RECORDINGS,
-    'redis-url': REDIS_URL,
-    'database-url': PG_URL,
-    'pg-schema': SCHEMA,
-    'redis-prefix': PREFIX,
-    'token-secret': `secret-of-cluster-test-${run}`,
-    'home-lease-ms': String(TTL),
-    'drain-ms': '1000',
-    'log-level': 'warn',
-  });
-}
-
-async function homeOf(spaceId: string): Promise<string | null> {
-  const l = await leases.holder(homeLeaseKey(spaceId as SpaceId));
-  return l ? parseHolder(l.holder).node : null;
-}
-
-function probe(s: TestSocket): ListenProbe {
-  const p = new ListenProbe(440);
-  s.ws.on('message', (data, isBinary) => {
-    if (isBinary) p.batch(data as Buffer);
-  });
-  return p;
-}
-
-async function until(
-  pred: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  label: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${label}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** what a client does: retry until a node answers */
-async function retry<T>(fn: (i: number) => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; ; i++) {
-    try {
-      return await fn(i);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
+after(() => cluster.cleanup());
 
 test('three processes: SIGKILL the home, the Space resumes on another node; SIGTERM a node, its listeners move', async () => {
-  procs.push(await start(0));
-  procs.push(...(await Promise.all([start(1), start(2)])));
-  const [n0, n1, n2] = procs.map((p) => p.url) as [string, string, string];
+  const [n0, n1, n2] = (await cluster.startAll(3)) as [string, string, string];
 
-  const host = await signUp(n0, 'host');
+  const { spaceId, host } = await liveSpace(n0, 'Procs');
   const fan = await signUp(n1, 'fan');
   const troll = await signUp(n2, 'troll');
-  const spaceId: string = (
-    await api(n0, 'POST', '/v1/spaces', { token: host.token, body: { title: 'Procs' } })
-  ).body.space.id;
   const later: string = (
     await api(n0, 'POST', '/v1/spaces', {
       token: host.token,
@@ -127,40 +40,27 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
     })
   ).body.space.id;
   assert.equal((await api(n1, 'PUT', `/v1/spaces/${later}/reminder`, { token: fan.token })).status, 200);
-  const go = await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, {
-    token: host.token,
-    body: { type: 'go_live' },
-  });
-  assert.equal(go.status, 200, JSON.stringify(go.body));
-  assert.equal(await homeOf(spaceId), 'p0');
+  assert.equal(await cluster.homeOf(spaceId), 'p0');
 
-  const l1 = await TestSocket.open(n1, `/v1/spaces/${spaceId}/listen`);
-  const l2 = await TestSocket.open(n2, `/v1/spaces/${spaceId}/listen`);
-  const lt = await TestSocket.open(n2, `/v1/spaces/${spaceId}/listen`, troll.token);
-  await Promise.all([l1.waitType('welcome'), l2.waitType('welcome'), lt.waitType('welcome')]);
-  const p1 = probe(l1);
-  const p2 = probe(l2);
-  const ban = await retry(async () => {
-    const r = await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, {
-      token: host.token,
-      body: { type: 'ban', userId: troll.id },
-    });
-    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
-    return r;
-  }, 5000);
+  const [{ socket: l1, probe: p1 }, { socket: l2, probe: p2 }, { socket: lt }] = await Promise.all([
+    listener(n1, spaceId),
+    listener(n2, spaceId),
+    listener(n2, spaceId, troll.token),
+  ]);
+  const ban = await action(() => n0, spaceId, host.token, { type: 'ban', userId: troll.id });
   assert.equal(ban.status, 200);
   await lt.waitFor((m) => m.type === 'removed', 5000, 'troll removed');
 
   let speaker: WeriftSpeaker = await publishTone(n0, spaceId, host.token);
   try {
-    await api(n0, 'POST', `/v1/spaces/${spaceId}/actions`, { token: host.token, body: { type: 'unmute' } });
+    await action(() => n0, spaceId, host.token, { type: 'unmute' });
     await until(
       () => p1.frames.some((f) => f.tone > TONE) && p2.frames.some((f) => f.tone > TONE),
       8000,
       'tone on nodes 1 and 2',
     );
 
-    await new Promise((r) => setTimeout(r, 2000)); // a first recorded part worth the name
+    await sleep(2000); // a first recorded part worth the name
     // ---- SIGKILL the home ----
     console.log(`# recording parts before the kill: ${partsOf(spaceId).join(', ')}`);
     if (process.env['DEBUG_CLUSTER']) console.log(procs[0]?.output());
@@ -168,17 +68,11 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
     procs[0]?.kill('SIGKILL');
     await procs[0]?.exited;
     await speaker.close();
-    speaker = await retry((i) => publishTone(i % 2 ? n2 : n1, spaceId, host.token), 20_000);
+    speaker = await publishTone([n1, n2], spaceId, host.token, { withinMs: 20_000 });
     const publishedAt = Date.now();
-    const newHome = await homeOf(spaceId);
+    const newHome = await cluster.homeOf(spaceId);
     assert.ok(newHome === 'p1' || newHome === 'p2', `new home ${newHome}`);
-    await retry(async (i) => {
-      const r = await api(i % 2 ? n2 : n1, 'POST', `/v1/spaces/${spaceId}/actions`, {
-        token: host.token,
-        body: { type: 'unmute' },
-      });
-      if (r.status !== 200) throw new Error(JSON.stringify(r.body));
-    }, 5000);
+    await action((i) => (i % 2 ? n2 : n1), spaceId, host.token, { type: 'unmute' });
     await until(
       () => p1.after(killedAt).some((f) => f.tone > TONE) && p2.after(killedAt).some((f) => f.tone > TONE),
       10_000,
@@ -224,11 +118,9 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
       `# SIGTERM drain: switch_tier after ${Date.now() - startedDrain} ms max; node exited with ${code}`,
     );
     assert.equal(code, 0);
-    const back = await TestSocket.open(stay, `/v1/spaces/${spaceId}/listen`);
-    await back.waitType('welcome');
-    const pb = probe(back);
+    const { socket: back, probe: pb } = await listener(stay, spaceId);
     await until(() => pb.frames.length > 10, 8000, 'moved listener hears the Space');
-    assert.equal(await homeOf(spaceId), 'p2');
+    assert.equal(await cluster.homeOf(spaceId), 'p2');
     assert.equal(l2.closeCode, null);
     await speaker.close();
     const end = await api(stay, 'POST', `/v1/spaces/${spaceId}/actions`, {
@@ -239,8 +131,7 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
     await back.waitType('ended', 5000);
     // the replay, from a surviving node, before the killed node comes back to repair its part
     const merged = await checkMergedReplay(stay, spaceId, failover);
-    const restarted = await start(0); // the SIGKILLed node comes back and repairs its own part
-    procs.push(restarted);
+    const restarted = await cluster.start(0); // the SIGKILLed node comes back and repairs its own part
     const t = await api(restarted.url, 'GET', `/v1/spaces/${spaceId}/replay/timeline`);
     assert.equal(t.status, 200, JSON.stringify(t.body));
     assert.deepEqual(t.body, merged, 'every node serves the same replay');

@@ -14,19 +14,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, type TestSocket } from '../helpers/server.js';
-import type { WeriftSpeaker } from '../helpers/werift-speaker.js';
+import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
-import {
-  ProcCluster,
-  REDIS_URL,
-  action,
-  listener,
-  liveSpace,
-  publishToneWithin,
-  retry,
-  sleep,
-  until,
-} from '../helpers/cluster-procs.js';
+import { ProcCluster, REDIS_URL, action, listener, liveSpace } from '../helpers/cluster-procs.js';
+import { retry, sleep, until } from '../helpers/wait.js';
 import type { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 
 const TTL = 3_000; // the default --home-lease-ms
@@ -68,7 +59,7 @@ async function setup(title: string) {
   const ears: Ear[] = await Promise.all(
     urls.map(async (u, i) => ({ name: `p${i}`, ...(await listener(u, spaceId)) })),
   );
-  const speaker = await publishToneWithin(10_000, n0, spaceId, host.token);
+  const speaker = await publishTone(n0, spaceId, host.token);
   await action(() => n0, spaceId, host.token, { type: 'unmute' });
   await until(() => ears.every((e) => e.probe.frames.some((f) => f.tone > TONE)), 8000, 'tone everywhere');
   return { spaceId, host, ears, speaker };
@@ -161,12 +152,13 @@ test(
       const allowAt = Date.now();
       await proxy.allow();
       // the speaker's client notices its session died and publishes again, on any node
-      const republished = retry(async (i) => {
-        const s = await publishToneWithin(5_000, urls[i % 3]!, spaceId, host.token);
-        await speaker.close();
-        speaker = s;
-        return Date.now();
-      }, 20_000);
+      const republished = publishTone(urls, spaceId, host.token, { attemptMs: 5_000, withinMs: 20_000 }).then(
+        async (s) => {
+          await speaker.close();
+          speaker = s;
+          return Date.now();
+        },
+      );
       await until(async () => (await cluster.homeOf(spaceId)) !== null, 10_000, 'a home again');
       const homedAt = Date.now();
       const newHome = await cluster.homeOf(spaceId);
