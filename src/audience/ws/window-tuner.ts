@@ -7,7 +7,7 @@
  *   write share = passMs / (windowFrames x 20 ms)
  *   write share > busyFraction, or loop busy > loopBusyFraction   -> windowFrames + 1 (up to max)
  *   write share at windowFrames - 1 < busyFraction / 2,
- *     and loop busy < loopBusyFraction / 2                         -> windowFrames - 1 (down to min)
+ *     and loop busy < 0.7 x loopBusyFraction                       -> windowFrames - 1 (down to min)
  *
  * "loop busy" is the event loop utilisation (share of wall time the loop spent running, not
  * waiting) over the last cycle, when the caller measures it. So latency is traded for
@@ -26,6 +26,9 @@ export interface TunerOptions {
   /** event loop utilisation above which the window widens; default 0.85 */
   loopBusyFraction?: number;
 }
+
+/** the loop counts as calm again below this share of loopBusyFraction (hysteresis) */
+const LOOP_CALM = 0.7;
 
 /** weight of the newest pass in the moving average */
 const ALPHA = 0.3;
@@ -58,7 +61,7 @@ export class WindowTuner {
     const writesTooMuch = this.#avgMs > this.#busy * current * FRAME_MS;
     if (current < this.#max && (writesTooMuch || loopBusy > this.#loopBusy)) return current + 1;
     const writesLittle = this.#avgMs < (this.#busy / 2) * (current - 1) * FRAME_MS;
-    if (current > this.#min && writesLittle && loopBusy < this.#loopBusy / 2) return current - 1;
+    if (current > this.#min && writesLittle && loopBusy < LOOP_CALM * this.#loopBusy) return current - 1;
     return current;
   }
 }
