@@ -30,6 +30,8 @@ export interface LoadOptions {
   durationS: number;
   /** seconds after the last join before the steady measuring window starts */
   warmupS: number;
+  /** seconds the server runs with its speakers before its idle CPU is measured */
+  settleS: number;
   speakers: number;
   /** WAV the speaker bots loop; empty = a generated 440 Hz tone */
   wav: string;
@@ -83,6 +85,8 @@ load
   --duration S          whole run in seconds from the first join (default 30, max ${MAX_DURATION_S});
                         the tool stops by itself
   --warmup-s S          seconds after the last join before the steady window (default 2)
+  --settle-s S          seconds the server runs with its speakers before its idle CPU (the
+                        baseline "net" figures subtract) is measured over 2 s (default 5)
   --speakers K          speaker bots publishing over WebRTC, 0..${MAX_SPEAKERS} (default 1; the host is
                         the first)
   --wav PATH            WAV the bots loop (any rate, mono/stereo, 8/16-bit PCM or float);
@@ -189,6 +193,7 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
     rampS: int(flags, '--ramp-s', mode === LoadMode.storm ? 5 : 10, 0, MAX_DURATION_S),
     durationS: int(flags, '--duration', 30, 1, MAX_DURATION_S),
     warmupS: int(flags, '--warmup-s', 2, 0, MAX_DURATION_S),
+    settleS: int(flags, '--settle-s', 5, 0, 60),
     speakers,
     wav: flags['--wav'] ?? '',
     stallMs: int(flags, '--stall-ms', 200, 20, 60_000),

@@ -109,6 +109,9 @@ export async function runLoad(
     let baseline = { pct: 0, rss: 0 };
     const mixer: MixerReadings = { before: null, baselineEnd: null, steadyStart: null, end: null };
     if (serverPid || bots.length > 0) {
+      // a freshly started server is still compiling and warming up, and the speakers' DTLS
+      // handshakes have just run: measured at once, its "idle" CPU read ~2x the steady figure
+      await sleep(o.settleS * 1000);
       const a = serverPid ? readProc(serverPid) : null;
       mixer.before = ogg ? null : await readMixerCounters(base);
       meter.phase = 'baseline';

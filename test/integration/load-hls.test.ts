@@ -29,6 +29,7 @@ void test('LL-HLS listeners follow the live edge part by part', { timeout: 60_00
       '--listeners': '20',
       '--duration': '4',
       '--warmup-s': '1',
+      '--settle-s': '0',
       '--out': out,
       '--quiet': 'true',
     }),

@@ -29,6 +29,7 @@ void test('Ogg listeners all get pages of live audio without stalls', { timeout:
       '--listeners': '40',
       '--duration': '4',
       '--warmup-s': '1',
+      '--settle-s': '0',
       '--out': out,
       '--quiet': 'true',
     }),

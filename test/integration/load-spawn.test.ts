@@ -24,6 +24,7 @@ void test(
           '--ramp-s': '2',
           '--duration': '5',
           '--warmup-s': '0',
+          '--settle-s': '0',
           '--speakers': '2',
           '--out': out,
           '--quiet': 'true',

@@ -33,6 +33,7 @@ void test(
       '--ramp-s': '1',
       '--duration': '5',
       '--warmup-s': '1',
+      '--settle-s': '0',
       '--speakers': '1',
       '--server-pid': String(process.pid),
       '--out': out,
