@@ -133,3 +133,37 @@ void test('reconnect delays grow exponentially with jitter and are capped', () =
   const spread = new Set(Array.from({ length: 20 }, () => Math.round(reconnectDelayMs(4))));
   assert.ok(spread.size > 10, 'jittered');
 });
+
+/** plays `seconds` of 400 ms batches (20 frames each, arriving every 400 ms) through the ring */
+function playWideBatches(ring: JitterRing, seconds: number): { underruns: number; skipped: number } {
+  const out = quantum();
+  const quantumMs = (QUANTUM / 48_000) * 1000;
+  let seq = 0;
+  let t = 0;
+  let nextBatchAt = 0;
+  const before = ring.stats();
+  while (t < seconds * 1000) {
+    if (t >= nextBatchAt) {
+      for (let i = 0; i < 20; i++) (ring.write(seq, seq * 20, frame(0.5)), seq++);
+      nextBatchAt += 400;
+    }
+    ring.read(out, t);
+    t += quantumMs;
+  }
+  const after = ring.stats();
+  return { underruns: after.underruns - before.underruns, skipped: after.skips - before.skips };
+}
+
+void test("a playout target shorter than the server's batches runs dry between batches; following the window fixes it", () => {
+  const short = new JitterRing({ targetMs: 150 });
+  playWideBatches(short, 2); // settle
+  const bad = playWideBatches(short, 10);
+  assert.ok(
+    bad.underruns + bad.skipped >= 3,
+    `a 150 ms buffer bridged 400 ms batches: ${JSON.stringify(bad)}`,
+  );
+  const following = new JitterRing({ targetMs: 150 });
+  following.setTargetMs(20 * 20 + 100); // what WsPlayer sets after seeing a 20-frame batch
+  playWideBatches(following, 2);
+  assert.deepEqual(playWideBatches(following, 10), { underruns: 0, skipped: 0 });
+});

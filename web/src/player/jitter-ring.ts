@@ -59,8 +59,8 @@ interface Mark {
 
 export class JitterRing {
   readonly sampleRate: number;
-  readonly targetSamples: number;
-  readonly maxSamples: number;
+  targetSamples: number;
+  maxSamples: number;
   readonly #ring: Float32Array;
   readonly #maxGap: number;
   readonly #frameSamples: number;
@@ -92,6 +92,21 @@ export class JitterRing {
     this.#ring = new Float32Array(Math.round(capacityMs * perMs));
     this.#maxGap = options.maxGapFrames ?? 50;
     this.#frameSamples = options.frameSamples ?? 960;
+  }
+
+  /**
+   * Moves the target (and the skip-ahead ceiling, 2 x target + 100 ms) while playing, e.g. when
+   * the server widens its batches: a buffer shorter than one batch runs dry between batches.
+   * Capped by what the ring can hold.
+   */
+  setTargetMs(targetMs: number): void {
+    const perMs = this.sampleRate / 1000;
+    const cap = this.#ring.length / 2;
+    this.targetSamples = Math.min(cap, Math.round(targetMs * perMs));
+    this.maxSamples = Math.min(
+      this.#ring.length - this.#frameSamples,
+      Math.round((targetMs * 2 + 100) * perMs),
+    );
   }
 
   get buffered(): number {

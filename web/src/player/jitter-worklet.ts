@@ -9,6 +9,7 @@ import {
   type FrameToWorklet,
   type JitterProcessorOptions,
   type StatsFromWorklet,
+  type TargetToWorklet,
 } from './worklet-messages.js';
 
 interface ProcessorBase {
@@ -32,8 +33,9 @@ class JitterProcessor extends scope.AudioWorkletProcessor {
     super();
     const opts = options.processorOptions as Partial<JitterProcessorOptions> | undefined;
     this.#ring = new JitterRing({ sampleRate: scope.sampleRate, targetMs: opts?.targetMs ?? 150 });
-    this.port.onmessage = (e: MessageEvent<FrameToWorklet>) => {
+    this.port.onmessage = (e: MessageEvent<FrameToWorklet | TargetToWorklet>) => {
       if (e.data.type === 'frame') this.#ring.write(e.data.seq, e.data.mixedAt, e.data.pcm);
+      else if (e.data.type === 'target') this.#ring.setTargetMs(e.data.targetMs);
     };
   }
 

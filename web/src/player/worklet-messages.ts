@@ -12,6 +12,12 @@ export interface FrameToWorklet {
   pcm: Float32Array;
 }
 
+/** main -> worklet: a new playout target (the server's batches got wider or narrower) */
+export interface TargetToWorklet {
+  type: 'target';
+  targetMs: number;
+}
+
 /** worklet -> main: a stats snapshot, about every 100 ms of played audio */
 export interface StatsFromWorklet {
   type: 'stats';

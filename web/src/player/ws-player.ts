@@ -14,6 +14,7 @@
 import { carryToken } from './carry-token.js';
 import {
   decodeAudioBatch,
+  FRAME_MS,
   SAMPLE_RATE,
   type AudienceClientMessage,
   type AudienceServerMessage,
@@ -23,6 +24,7 @@ import { OpusFrameDecoder } from './opus-frames.js';
 import { reconnectDelayMs, shouldReconnect } from './reconnect.js';
 import {
   JITTER_PROCESSOR,
+  type TargetToWorklet,
   type FrameToWorklet,
   type JitterProcessorOptions,
   type StatsFromWorklet,
@@ -30,6 +32,9 @@ import {
 
 export type PlayerState =
   'idle' | 'connecting' | 'buffering' | 'playing' | 'reconnecting' | 'ended' | 'stopped';
+
+/** how long the widest recent batch keeps the playout target up, ms */
+const WINDOW_MEMORY_MS = 10_000;
 
 export interface WsPlayerOptions {
   /** ws:// or wss:// URL of the listen socket, token included */
@@ -80,6 +85,10 @@ export class WsPlayer {
   #state: PlayerState = 'idle';
   #ctx: AudioContext | null = null;
   #node: AudioWorkletNode | null = null;
+  /** the widest batch lately (frames) and when it came */
+  #widest = { frames: 0, at: 0 };
+  /** the playout target the worklet has now, ms */
+  #targetMs = 0;
   readonly #decoder = new OpusFrameDecoder((pcm, seq, mixedAt) => this.#onPcm(pcm, seq, mixedAt));
   #ws: WebSocket | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -207,6 +216,7 @@ export class WsPlayer {
       this.#counts.badMessages++;
       return;
     }
+    this.#followBatchWindow(frames.length);
     this.#attempt = 0; // audio flows again: the next drop starts the backoff afresh
     if (this.#state !== 'playing') this.#state = 'playing';
     for (const f of frames) {
@@ -242,6 +252,22 @@ export class WsPlayer {
       old?.close(1000, 'switching');
       this.#scheduleReconnect(Math.random() * 1000);
     }
+  }
+
+  /**
+   * The server widens its batches under load (up to 400 ms); a playout buffer shorter than one
+   * batch would run dry between batches. So the target follows the widest batch of the last
+   * 10 s, plus 100 ms of margin, and never goes below the configured target.
+   */
+  #followBatchWindow(frames: number): void {
+    const now = Date.now();
+    const widest = this.#widest;
+    if (frames >= widest.frames || now - widest.at > WINDOW_MEMORY_MS) this.#widest = { frames, at: now };
+    const want = Math.max(this.#opts.targetDelayMs, this.#widest.frames * FRAME_MS + 100);
+    if (Math.abs(want - this.#targetMs) < FRAME_MS || !this.#node) return;
+    this.#targetMs = want;
+    const msg: TargetToWorklet = { type: 'target', targetMs: want };
+    this.#node.port.postMessage(msg);
   }
 
   #onPcm(pcm: Float32Array, seq: number, mixedAt: number): void {
