@@ -144,7 +144,7 @@ function playWideBatches(ring: JitterRing, seconds: number): { underruns: number
   const before = ring.stats();
   while (t < seconds * 1000) {
     if (t >= nextBatchAt) {
-      for (let i = 0; i < 20; i++) (ring.write(seq, seq * 20, frame(0.5)), seq++);
+      for (let i = 0; i < 20; i++, seq++) ring.write(seq, seq * 20, frame(0.5));
       nextBatchAt += 400;
     }
     ring.read(out, t);
