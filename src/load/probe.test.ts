@@ -72,3 +72,13 @@ void test('a refused join is a failed join with its reason; a drop after joining
     not_joined_by_end: 1,
   });
 });
+
+void test('a short batch then a window-long wait is no stall while the audio received earlier still plays', () => {
+  const m = new LoadMetrics(200);
+  const p = m.probe(0);
+  p.audio(0, 0, 20, 0); // 400 ms of audio
+  p.audio(20, 20, 1, 380); // the server re-dealt its lanes: a 1-frame batch
+  p.audio(400, 21, 19, 400); // then a batch one window later: 420 ms of audio were in hand
+  p.audio(800, 40, 20, 780);
+  assert.equal(m.stalls, 0);
+});

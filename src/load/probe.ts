@@ -8,9 +8,11 @@
  * - time to first audio: connect start -> first audio byte parsed, ms
  * - delay behind live: arrival wall clock - mixedAt of the FIRST frame of a batch, ms (the oldest
  *   frame in the batch, so it includes the batching wait); same machine clock as the server
- * - stall: the next audio arrives more than `stallMs` later than the audio already received ran
- *   out (gap between arrivals minus the duration of the previous batch); its duration is that
- *   excess
+ * - stall: the next audio arrives more than `stallMs` after ALL the audio received so far ran
+ *   out, for a player that started playing at the first arrival (playout end = first arrival +
+ *   every batch's duration, restarted at an arrival after it ran dry); its duration is that
+ *   excess. So a short batch followed by a long wait is not a stall while earlier audio still
+ *   plays, as for a real player whose buffer holds more than one batch
  * - seq gap: frames skipped between two batches (the server skips slow listeners' batches)
  */
 import type { LoadMetrics } from './metrics.js';
@@ -29,10 +31,8 @@ export class ListenerProbe {
   readonly startedAt: number;
   /** Date.now() of the first audio, 0 before */
   firstAudioAt = 0;
-  /** Date.now() of the last audio arrival */
-  lastArrivalAt = 0;
-  /** ms of audio the last batch carried */
-  lastBatchMs = 0;
+  /** Date.now() at which the audio received so far has all been played (see the stall rule) */
+  playoutEnd = 0;
   /** seq expected next, -1 before the first batch */
   nextSeq = -1;
   /** a stall was counted by the sweep and has not ended yet */
@@ -69,7 +69,7 @@ export class ListenerProbe {
       if (this.state === ProbeState.connecting) this.joined(now);
       m.onFirstAudio(now - this.startedAt);
     } else {
-      const excess = now - this.lastArrivalAt - this.lastBatchMs;
+      const excess = now - this.playoutEnd;
       if (excess > m.stallMs) {
         if (!this.stallOpen) m.stalls++;
         m.stallMsHist.record(excess);
@@ -83,8 +83,7 @@ export class ListenerProbe {
       }
     }
     this.stallOpen = false;
-    this.lastArrivalAt = now;
-    this.lastBatchMs = frames * 20;
+    this.playoutEnd = Math.max(now, this.playoutEnd) + frames * 20;
     this.nextSeq = (seq + frames) >>> 0;
     m.frames += frames;
     if (mixedAt === mixedAt) m.recordDelay(now - mixedAt);
@@ -93,7 +92,7 @@ export class ListenerProbe {
   /** counts a stall that is going on now; called by the sweep, returns true if open */
   sweep(now: number): boolean {
     if (this.state !== ProbeState.joined || this.firstAudioAt === 0) return false;
-    if (!this.stallOpen && now - this.lastArrivalAt - this.lastBatchMs > this.metrics.stallMs) {
+    if (!this.stallOpen && now - this.playoutEnd > this.metrics.stallMs) {
       this.stallOpen = true;
       this.metrics.stalls++;
     }
@@ -106,7 +105,7 @@ export class ListenerProbe {
     if (!byUs && this.state === ProbeState.connecting) return this.failed(reason);
     const wasJoined = this.state === ProbeState.joined;
     this.state = ProbeState.closed;
-    if (this.stallOpen) this.metrics.stallMsHist.record(Date.now() - this.lastArrivalAt - this.lastBatchMs);
+    if (this.stallOpen) this.metrics.stallMsHist.record(Date.now() - this.playoutEnd);
     this.stallOpen = false;
     this.metrics.onClosed(byUs, reason, wasJoined);
   }
