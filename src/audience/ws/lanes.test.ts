@@ -73,14 +73,18 @@ void test('every socket gets every frame once, in order, whatever its lane', () 
   for (const rec of got.values()) for (const b of rec.batches) assert.ok(b.length <= 3);
 });
 
-void test('a window change flushes every lane first: no frame twice, none skipped', () => {
+void test('a window change, widening or narrowing, sends no frame twice and skips none', () => {
   const { lanes, got, push, seqs, clock } = recordingLanes(3);
   for (let i = 0; i < 7; i++) lanes.add(`s${i}`);
   let seq = 0;
   for (; seq < 10; seq++) push(seq);
   lanes.setWindowFrames(5);
   assert.equal(lanes.windowFrames, 5);
-  assert.deepEqual(lanes.laneSizes(), [2, 2, 1, 1, 1]);
+  assert.equal(lanes.laneSizes().length, 5);
+  assert.equal(
+    lanes.laneSizes().reduce((a, b) => a + b, 0),
+    7,
+  );
   for (; seq < 23; seq++) push(seq);
   lanes.setWindowFrames(2);
   for (; seq < 40; seq++) push(seq);
@@ -155,4 +159,27 @@ void test('windows outside 1..255 are refused', () => {
   const lanes = new FrameLanes(clock, () => {});
   assert.throws(() => lanes.setWindowFrames(256), RangeError);
   assert.throws(() => lanes.setWindowFrames(1.5), RangeError);
+});
+
+void test('a window change writes to at most two lanes at once, never to every socket', () => {
+  const writes: number[] = [];
+  const clock = new FakeClock();
+  const lanes = new FrameLanes<string>(clock, (members) => writes.push(members.size), { windowFrames: 10 });
+  let seq = 0;
+  for (let i = 0; i < 1000; i++) {
+    lanes.add(`s${i}`);
+    if (i % 100 === 99) lanes.push(frame(seq++));
+  }
+  for (let i = 0; i < 30; i++) lanes.push(frame(seq++));
+  writes.length = 0;
+  lanes.setWindowFrames(4); // six merges
+  const merged = writes.reduce((a, b) => a + b, 0);
+  assert.ok(merged <= 1000 * 0.75, `a narrowing wrote to ${merged} sockets at once`);
+  writes.length = 0;
+  lanes.setWindowFrames(12);
+  assert.deepEqual(writes, [], 'widening writes nothing');
+  assert.equal(
+    lanes.laneSizes().reduce((a, b) => a + b, 0),
+    1000,
+  );
 });

@@ -58,6 +58,8 @@ export class FrameLanes<S, B = never> {
   #lastPushAt = 0;
   #timer: { cancel(): void } | null = null;
   #size = 0;
+  /** index of the lane that had the last turn; the next turn is the following index */
+  #turn = -1;
 
   constructor(clock: Clock, flush: LaneFlush<S, B>, options: LanesOptions = {}) {
     const windowFrames = options.windowFrames ?? DEFAULT_WINDOW_FRAMES;
@@ -93,7 +95,7 @@ export class FrameLanes<S, B = never> {
    * lane instead (O(lanes)). The caller adds each socket once.
    */
   add(socket: S): void {
-    const next = this.#lanes[(this.#tick + 1) % this.#lanes.length] as Lane<S, B>;
+    const next = this.#lanes[(this.#turn + 1) % this.#lanes.length] as Lane<S, B>;
     let target = next;
     if (next.members.size > (2 * this.#size) / this.#lanes.length + 8) {
       for (const lane of this.#lanes) if (lane.members.size < target.members.size) target = lane;
@@ -126,8 +128,8 @@ export class FrameLanes<S, B = never> {
     const keep = 2 * Math.max(this.windowFrames, 16);
     if (this.#recent.length > 2 * keep) this.#recent = this.#recent.slice(-keep);
     this.#lastPushAt = this.#clock.now();
-    const turn = this.#tick % this.#lanes.length;
-    this.#send(this.#lanes[turn] as Lane<S, B>);
+    this.#turn = (this.#turn + 1) % this.#lanes.length;
+    this.#send(this.#lanes[this.#turn] as Lane<S, B>);
     this.#armHold();
   }
 
@@ -142,17 +144,32 @@ export class FrameLanes<S, B = never> {
     for (const lane of this.#lanes) this.#send(lane);
   }
 
-  /** Changes the window: every lane flushes, then the sockets are dealt over the new lanes. */
+  /**
+   * Changes the window one lane at a time, without a pass over every socket (that would block
+   * the loop for N writes at the moment the process is busiest). Widening adds an empty lane
+   * whose turn comes next (newcomers fill it); narrowing merges the lane that just had its turn
+   * into the one before it, after bringing that one up to date (two lanes' writes), so no
+   * frame is sent twice or skipped and no lane waits more than one extra turn.
+   */
   setWindowFrames(windowFrames: number): void {
     checkWindow(windowFrames);
-    if (windowFrames === this.#lanes.length) return;
-    this.flushAll();
-    const next = makeLanes<S, B>(windowFrames, this.#tick);
-    let i = 0;
-    for (const lane of this.#lanes) {
-      for (const s of lane.members) (next[i++ % windowFrames] as Lane<S, B>).members.add(s);
+    while (this.#lanes.length < windowFrames) {
+      this.#lanes.splice(this.#turn + 1, 0, { members: new Set(), bulletins: [], sentTick: this.#tick });
     }
-    this.#lanes = next;
+    while (this.#lanes.length > windowFrames) this.#mergeLastTurn();
+  }
+
+  #mergeLastTurn(): void {
+    const n = this.#lanes.length;
+    const last = Math.max(0, this.#turn);
+    const into = (last - 1 + n) % n;
+    const from = this.#lanes[last] as Lane<S, B>;
+    const to = this.#lanes[into] as Lane<S, B>;
+    this.#send(to);
+    this.#send(from); // only its queued bulletins, if any: it had its turn
+    for (const s of from.members) to.members.add(s);
+    this.#lanes.splice(last, 1);
+    this.#turn = last === 0 ? this.#lanes.length - 1 : into;
   }
 
   /** Drops held frames, sockets and the timer; idempotent. */
@@ -162,6 +179,7 @@ export class FrameLanes<S, B = never> {
     this.#recent = [];
     this.#lanes = makeLanes<S, B>(this.#lanes.length, this.#tick);
     this.#size = 0;
+    this.#turn = -1;
   }
 
   #send(lane: Lane<S, B>): void {
