@@ -10,10 +10,11 @@
  *   L0 gets [.. f0] [f1 f2 f3]                      L0   L1   L2   L0   L1   L2
  *   L1 gets [.. f1] [f2 f3 f4]
  *
- * A lane sends the frames pushed since its last turn, so after a window change or a seq gap
- * (both flush every lane first) no frame is sent twice or skipped. A new socket joins the
- * lane whose turn is next (balance permitting) and gets that lane's next batch. If frames stop coming (the home went away, the
- * mixer stopped) a timer flushes every lane once `maxHoldMs` has passed without a frame.
+ * A lane sends the frames pushed since its last turn, so after a window change (one lane added,
+ * or two merged) or a seq gap (every lane flushes first) no frame is sent twice or skipped. A
+ * new socket joins the lane whose turn is next (balance permitting) and gets that lane's next
+ * batch. If frames stop coming (the home went away, the mixer stopped) a timer flushes every
+ * lane once `maxHoldMs` has passed without a frame.
  *
  * Messages for everyone (counts, reactions, levels: "bulletins") ride along: `post(b)` queues b
  * on every lane and each lane hands its queue over with its next batch, so a bulletin costs no
