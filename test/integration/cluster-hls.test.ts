@@ -10,18 +10,8 @@ import assert from 'node:assert/strict';
 import { startMemoryCluster } from '../../src/cluster/testing/mem-cluster.js';
 import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import { api, signUp, TestSocket } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
-async function until(
-  pred: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  label: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function liveSpace(url: string): Promise<string> {
   const host = await signUp(url, 'host');
