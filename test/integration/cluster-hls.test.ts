@@ -12,7 +12,6 @@ import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import { api, signUp, TestSocket } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
-
 async function liveSpace(url: string): Promise<string> {
   const host = await signUp(url, 'host');
   const res = await api(url, 'POST', '/v1/spaces', { token: host.token, body: { title: 'HLS' } });
