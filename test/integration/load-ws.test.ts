@@ -3,43 +3,27 @@
  * plus one WebRTC speaker bot for ~5 s. Every listener must hear audio, the delay must be sane
  * and the JSON report and the SVG chart must be written with their fields.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { parseLoadFlags, runLoad, type LoadReport } from '../../src/load/index.js';
+import { readFileSync } from 'node:fs';
+import type { LoadReport } from '../../src/load/index.js';
+import { useLoadServer } from '../helpers/load-run.js';
 
-let server: TestServer;
-let out: string;
-before(async () => {
-  server = await startTestServer();
-  out = mkdtempSync(join(tmpdir(), 'rostra-load-'));
-});
-after(async () => {
-  await server.stop();
-  rmSync(out, { recursive: true, force: true });
-});
+const load = useLoadServer();
 
 void test(
   '200 listeners joining in a storm all get audio from a speaker bot, and the run is reported',
   { timeout: 60_000 },
   async () => {
-    const options = parseLoadFlags({
-      '--url': server.url,
+    const { report, reportPath, chartPath } = await load.run({
       '--listeners': '200',
       '--mode': 'storm',
       '--ramp-s': '1',
       '--duration': '5',
       '--warmup-s': '1',
-      '--settle-s': '0',
       '--speakers': '1',
       '--server-pid': String(process.pid),
-      '--out': out,
-      '--quiet': 'true',
     });
-    const { report, reportPath, chartPath } = await runLoad(options);
 
     const l = report.listeners;
     assert.equal(l.attempted, 200);
