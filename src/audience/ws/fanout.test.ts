@@ -169,3 +169,22 @@ void test('a frame with an oversized Opus packet is refused', () => {
   );
   fanout.close();
 });
+
+void test('a notice to one listener never overtakes a bulletin posted before it', async () => {
+  const fanout = new AudienceFanout({ windowFrames: 3, maxHoldMs: 60 });
+  const server = await startFanoutServer(fanout);
+  try {
+    const c = await connectClient(server.url);
+    await waitFor(() => fanout.size === 1);
+    fanout.bulletin({ type: 'counts', counts: { listeningNow: 7, totalJoined: 9 } });
+    assert.equal(fanout.sendTo(server.accepted[0]!, { type: 'invited' }), true);
+    await waitFor(() => c.text.length === 2);
+    assert.deepEqual(
+      c.text.map((t) => (JSON.parse(t) as { type: string }).type),
+      ['counts', 'invited'],
+    );
+  } finally {
+    fanout.close();
+    await server.close();
+  }
+});

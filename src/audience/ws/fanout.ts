@@ -206,6 +206,9 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     this.#assertOpen('sendTo');
     const entry = this.#sockets.get(socket);
     if (!entry || socket.readyState !== WS_READY_STATE.open) return false;
+    // a notice (role, invited, removed…) must not overtake the bulletins posted before it
+    // (e.g. the snapshot that put this person on stage); a welcome goes first as it is
+    if (msg.type !== 'welcome') this.#lanes.flushLaneOf(socket);
     const data = Buffer.from(JSON.stringify(msg));
     this.#write(socket, data, TEXT);
     return true;

@@ -140,6 +140,15 @@ export class FrameLanes<S, B = never> {
     this.#armHold();
   }
 
+  /**
+   * The lane holding `socket` sends what it holds now (frames and bulletins), so a message
+   * written to that socket next cannot overtake a bulletin posted before it. O(lanes).
+   */
+  flushLaneOf(socket: S): void {
+    const lane = this.#lanes.find((l) => l.members.has(socket));
+    if (lane) this.#send(lane);
+  }
+
   /** Every lane sends what it holds now (before a bulletin that must follow, or at the end). */
   flushAll(): void {
     for (const lane of this.#lanes) this.#send(lane);
