@@ -106,6 +106,9 @@ test('three processes: SIGKILL the home, the Space resumes on another node; SIGT
     assert.ok(lobby.body.spaces.some((s: any) => s.id === later && s.reminderCount === 1));
 
     // ---- SIGTERM a surviving node: its listener is sent to the other one ----
+    // first let the re-published speaker talk on the new home for longer than a speaking turn's
+    // minimum (300 ms): when that home is the node drained next, its part must hold the turn
+    await new Promise((r) => setTimeout(r, 1500));
     const drainIdx = 1;
     const stayIdx = 2;
     const stay = procs[stayIdx]!.url;
