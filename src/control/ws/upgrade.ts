@@ -12,9 +12,9 @@ import { audienceClientSchema, stageClientSchema } from '../validation/schemas.j
 import { readCommands } from './messages.js';
 import { admitListener } from './admit-listener.js';
 import { refuse } from './send.js';
+import { Heartbeat } from './heartbeat.js';
+import { systemClock } from '../../core/ports/clock.js';
 
-/** ms between protocol-level pings; a socket that missed one pong is terminated */
-const HEARTBEAT_MS = 30_000;
 const ROUTE = /^\/v1\/spaces\/([^/]+)\/(stage|listen)$/;
 
 /**
@@ -28,7 +28,9 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
     maxPayload: LIMITS.maxWsMessageBytes,
     perMessageDeflate: false,
   });
-  const alive = new WeakSet<WebSocket>();
+  // a socket that missed one pong in 30 s is terminated; pings go out in slices (heartbeat.ts)
+  const heartbeat = new Heartbeat(wss.clients, systemClock);
+  heartbeat.start();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -46,8 +48,8 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
       setImmediate(() => socket.uncork());
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      alive.add(ws);
-      ws.on('pong', () => alive.add(ws));
+      heartbeat.alive(ws);
+      ws.on('pong', () => heartbeat.alive(ws));
       ws.on('error', () => ws.terminate());
       const kind = match[2] === 'stage' ? 'stage' : 'listen';
       onSocket(ws, kind, match[1] ?? '', req, url).catch((e: unknown) => {
@@ -57,18 +59,6 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
       });
     });
   });
-
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.delete(ws);
-      ws.ping();
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
 
   async function onSocket(
     ws: WebSocket,
@@ -120,7 +110,7 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
 
   return {
     close() {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       for (const ws of wss.clients) ws.close(1001, 'server shutting down');
       wss.close();
     },
