@@ -87,7 +87,10 @@ export class OggFanout {
   }
 
   #onPage(page: OggPage): void {
-    for (const l of [...this.#listeners]) {
+    // one Buffer view per page: a Uint8Array would be wrapped in a new Buffer on every write
+    const bytes = Buffer.from(page.bytes.buffer, page.bytes.byteOffset, page.bytes.byteLength);
+    // deleting the current entry of a Set while iterating it is safe; no copy of N listeners
+    for (const l of this.#listeners) {
       if (l.sink.destroyed) {
         this.#listeners.delete(l);
         continue;
@@ -102,7 +105,7 @@ export class OggFanout {
         continue;
       }
       l.skipped = 0;
-      l.sink.write(page.bytes);
+      l.sink.write(bytes);
       if (page.eos) this.#end(l);
     }
   }

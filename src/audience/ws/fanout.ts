@@ -239,15 +239,18 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
     this.events.removeAllListeners();
   }
 
-  /** One lane's turn: its frames (framed once) and queued bulletins, in one write per socket. */
+  /**
+   * One lane's turn: its frames (framed once, one batch per run of consecutive seqs) and queued
+   * bulletins, in one write per socket.
+   */
   #sendLane(members: ReadonlySet<FanoutSocket>, frames: AudioFrame[], bulletins: Bulletin[]): void {
-    let batch: Buffer | null = null;
-    if (frames.length > 0) {
-      const bytes = encodeAudioBatch(frames);
-      batch = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      this.#stats.batches++;
-      this.#stats.frames += frames.length;
-    }
+    const batches = consecutiveRuns(frames).map((run) => {
+      const bytes = encodeAudioBatch(run);
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    });
+    this.#stats.batches += batches.length;
+    this.#stats.frames += frames.length;
+    const batch = batches.length > 0 ? batches : null;
     const out = new LaneWrite(batch, bulletins);
     const now = this.#clock.now();
     // deleting the current Set entry while iterating is safe
@@ -281,7 +284,7 @@ export class AudienceFanout<M extends ListenerMeta = ListenerMeta> {
         this.#stats.bytesSent += data.length;
         continue;
       }
-      if (withAudio && batch) this.#write(socket, batch, BINARY);
+      if (withAudio && batch) for (const b of batch) this.#write(socket, b, BINARY);
       for (const b of bulletins) this.#write(socket, b.json, TEXT);
     }
   }
@@ -350,7 +353,8 @@ class LaneWrite {
   #textOnly: Buffer | null | undefined;
 
   constructor(
-    readonly batch: Buffer | null,
+    /** audio batches (one per run of consecutive frames), null when the lane has no audio */
+    readonly batches: readonly Buffer[] | null,
     readonly bulletins: readonly Bulletin[],
   ) {}
 
@@ -361,8 +365,24 @@ class LaneWrite {
 
   #build(withAudio: boolean): Buffer | null {
     const parts: Buffer[] = [];
-    if (withAudio && this.batch) parts.push(frameWebSocketMessage(this.batch, true));
+    if (withAudio && this.batches) for (const b of this.batches) parts.push(frameWebSocketMessage(b, true));
     for (const b of this.bulletins) parts.push(b.framed);
     return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
+}
+
+/** frames split where the seq does not follow on (a batch carries consecutive frames only) */
+function consecutiveRuns(frames: AudioFrame[]): AudioFrame[][] {
+  const runs: AudioFrame[][] = [];
+  let run: AudioFrame[] = [];
+  for (const f of frames) {
+    const last = run[run.length - 1];
+    if (last && f.seq !== (last.seq + 1) >>> 0) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(f);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }

@@ -11,10 +11,14 @@
  *   L1 gets [.. f1] [f2 f3 f4]
  *
  * A lane sends the frames pushed since its last turn, so after a window change (one lane added,
- * or two merged) or a seq gap (every lane flushes first) no frame is sent twice or skipped. A
+ * or two merged) no frame is sent twice or skipped. Frames come in seq order but may skip seqs
+ * (a mixer tick skipped, a failover): a lane's frames may then span the gap and the flush
+ * callback splits them into consecutive runs; no lane is made to send early, since sending
+ * every lane at once is a burst of N writes at the moment the process is already behind. A
  * new socket joins the lane whose turn is next (balance permitting) and gets that lane's next
  * batch. If frames stop coming (the home went away, the mixer stopped) a timer flushes every
- * lane once `maxHoldMs` has passed without a frame.
+ * lane once `maxHoldMs` has passed without a frame. A frame merely queued behind a busy event
+ * loop is not "stopped": the timer takes a second look after the loop has polled its input.
  *
  * Messages for everyone (counts, reactions, levels: "bulletins") ride along: `post(b)` queues b
  * on every lane and each lane hands its queue over with its next batch, so a bulletin costs no
@@ -41,8 +45,8 @@ interface Lane<S, B> {
 }
 
 /**
- * `flush(members, frames, bulletins)`: write these consecutive frames (maybe none), then these
- * bulletins (maybe none), to these sockets
+ * `flush(members, frames, bulletins)`: write these frames (maybe none; in seq order, maybe with
+ * gaps), then these bulletins (maybe none), to these sockets
  */
 export type LaneFlush<S, B> = (members: ReadonlySet<S>, frames: AudioFrame[], bulletins: B[]) => void;
 
@@ -55,7 +59,6 @@ export class FrameLanes<S, B = never> {
   #recent: AudioFrame[] = [];
   /** tick of the newest frame (-1: none yet) */
   #tick = -1;
-  #lastSeq: number | null = null;
   #lastPushAt = 0;
   #timer: { cancel(): void } | null = null;
   #size = 0;
@@ -122,8 +125,6 @@ export class FrameLanes<S, B = never> {
 
   /** Takes the next frame; the lane whose turn it is sends what it has not sent yet. */
   push(frame: AudioFrame): void {
-    if (this.#lastSeq !== null && frame.seq !== (this.#lastSeq + 1) >>> 0) this.flushAll();
-    this.#lastSeq = frame.seq;
     this.#tick++;
     this.#recent.push(frame);
     const keep = 2 * Math.max(this.windowFrames, 16);
@@ -203,13 +204,22 @@ export class FrameLanes<S, B = never> {
 
   #armHold(): void {
     if (this.#timer) return;
-    const hold = this.maxHoldMs;
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = null;
-      // frames still coming: lanes take their turns; none for a frame's time: flush everything
-      if (this.#clock.now() - this.#lastPushAt >= FRAME_MS) this.flushAll();
-      else this.#armHold();
-    }, hold);
+    this.#timer = this.#clock.setTimeout(() => this.#holdDue(false), this.maxHoldMs);
+  }
+
+  /**
+   * Frames still coming: lanes take their turns. None for a frame's time: look once more on the
+   * next timer pass, after the event loop has polled (a loop that was blocked has frames queued,
+   * which update #lastPushAt), and flush every lane only if still none came.
+   */
+  #holdDue(secondLook: boolean): void {
+    this.#timer = null;
+    if (this.#clock.now() - this.#lastPushAt < FRAME_MS) return this.#armHold();
+    if (!secondLook) {
+      this.#timer = this.#clock.setTimeout(() => this.#holdDue(true), 1);
+      return;
+    }
+    this.flushAll();
   }
 }
 
