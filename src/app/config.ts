@@ -5,6 +5,15 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 
+/** an on/off setting: true/false, 1/0, yes/no, on/off (a bare `--flag` is 'true') */
+const onOff = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const s = v.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(s)) return true;
+  if (['false', '0', 'no', 'off'].includes(s)) return false;
+  return v;
+}, z.boolean());
+
 export const configSchema = z.object({
   /** TCP port of the HTTP/WebSocket server; 0 = any free port */
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -55,15 +64,19 @@ export const configSchema = z.object({
   /** cluster: ms over which a draining node moves its listeners away (SIGTERM) */
   drainMs: z.coerce.number().int().min(0).max(120_000).default(2_000),
   /** admission (docs/admission.md): listen sockets this node holds; beyond, newcomers go to LL-HLS or wait */
-  maxListeners: z.coerce.number().int().min(1).max(1_000_000).default(8_000),
+  maxListeners: z.coerce.number().int().min(1).max(1_000_000).default(14_000),
   /** admission: listener joins per second this node admits (a storm is paced, not refused) */
-  joinRate: z.coerce.number().min(1).max(100_000).default(400),
+  joinRate: z.coerce.number().min(1).max(100_000).default(1_000),
   /** admission: burst of joins admitted at once */
-  joinBurst: z.coerce.number().int().min(1).max(1_000_000).default(800),
+  joinBurst: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
   /** admission: people in the waiting room at most */
   maxWaiting: z.coerce.number().int().min(0).max(1_000_000).default(4_000),
   /** admission: listener joins per second per client address (bursts of 5x) */
   addressJoinRate: z.coerce.number().min(0.1).max(100_000).default(10),
+  /** run the stage plane (speakers' WebRTC, forwarding, mixers) on its own worker thread (docs/stage.md) */
+  stageThread: onOff.default(true),
+  /** nice value of the stage thread, -20..0: ahead of the fan-out on a shared core (docs/stage.md) */
+  stageNice: z.coerce.number().int().min(-20).max(0).default(-20),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -92,6 +105,8 @@ const ENV: Record<keyof Config, string> = {
   joinBurst: 'ROSTRA_JOIN_BURST',
   maxWaiting: 'ROSTRA_MAX_WAITING',
   addressJoinRate: 'ROSTRA_ADDRESS_JOIN_RATE',
+  stageThread: 'ROSTRA_STAGE_THREAD',
+  stageNice: 'ROSTRA_STAGE_NICE',
 };
 
 /** Flag names are the keys in kebab-case: --data-dir, --host-grace-ms, … */

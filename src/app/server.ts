@@ -24,6 +24,7 @@ import {
 } from '../cluster/index.js';
 import { createMetrics } from './metrics.js';
 import { createStagePlane } from './stage-adapter.js';
+import { startThreadedStagePlane } from './stage-thread.js';
 import { createHlsOggTiers } from './tiers/hls-ogg.js';
 import { createRecorderTier } from './tiers/recorder.js';
 
@@ -55,7 +56,11 @@ export async function startRostra(
   const secret = await loadTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir });
   const tokens = createTokenService({ secret, ttlS: config.tokenTtlS });
   const accounts = createAccountService(store);
-  const stage = createStagePlane(log.child({ plane: 'stage' }));
+  const stageLog = log.child({ plane: 'stage' });
+  // default: the stage on its own thread, away from the audience fan-out (docs/stage.md)
+  const stage = config.stageThread
+    ? await startThreadedStagePlane({ log: stageLog, logLevel: config.logLevel, nice: config.stageNice })
+    : createStagePlane(stageLog);
   const media = createHlsOggTiers({
     secret,
     log: log.child({ tier: 'http-media' }),

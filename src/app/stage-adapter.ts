@@ -1,6 +1,8 @@
 /**
  * StagePlane on top of src/stage's StageMedia: translates the room's "who is audible" list into
  * per-speaker server-side mute, and sums mixer stats over the Spaces open on this node.
+ * Runs on whichever thread calls it: the node's main thread (`--stage-thread false`) or the
+ * stage worker (src/app/stage-worker.ts, the default).
  */
 import { asSessionId, type SpaceId, type UserId } from '../protocol/ids.js';
 import { TypedEmitter } from '../core/events.js';
@@ -26,6 +28,9 @@ export function createStagePlane(log: Logger, ice: IceOptions = {}): StagePlane 
     for (const [slot, who] of Object.entries(slots)) bySlot[slot] = who;
     events.safeEmit('slots', spaceId, userId, bySlot);
   });
+  media.events.on('sessionClosed', (spaceId, userId, sessionId) =>
+    events.safeEmit('sessionClosed', spaceId, userId, sessionId),
+  );
 
   const isAudible = (spaceId: SpaceId, userId: UserId) => audible.get(spaceId)?.has(userId) ?? false;
 

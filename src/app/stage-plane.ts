@@ -1,6 +1,7 @@
 /**
  * What the hub needs from the stage plane (speaker WebRTC sessions + the mixer), per node.
- * src/app/stage-adapter.ts implements it with src/stage.
+ * src/app/stage-adapter.ts implements it with src/stage on the calling thread;
+ * src/app/stage-thread.ts runs that same implementation on a worker thread (the default).
  */
 import type { AudioFrame } from '../protocol/audience.js';
 import type { SpaceId, UserId } from '../protocol/ids.js';
@@ -15,6 +16,8 @@ export type StagePlaneEvents = {
   publishing: [spaceId: SpaceId, userId: UserId, up: boolean];
   /** which recvonly slot of this speaker carries whom */
   slots: [spaceId: SpaceId, userId: UserId, slots: Record<string, UserId>];
+  /** a session ended, for any reason (closed by request or by the client, timed out, replaced) */
+  sessionClosed: [spaceId: SpaceId, userId: UserId, sessionId: string];
 };
 
 export interface StagePlane {

@@ -48,6 +48,11 @@ export const ERRORS = {
   too_many_requests: { http: 429, ws: 4429, message: 'slow down: rate limit reached' },
   too_slow: { http: 408, ws: 4408, message: 'the connection could not keep up with the live stream' },
   server_busy: { http: 503, ws: 4503, message: 'the server is at capacity; retry later' },
+  stage_unavailable: {
+    http: 503,
+    ws: 4503,
+    message: "the speakers' media service of this node is not running; retry shortly",
+  },
   internal: { http: 500, ws: 4500, message: 'internal error' },
 } as const satisfies Record<string, { http: number; ws: number; message: string }>;
 

@@ -4,7 +4,8 @@
  * every 200 ms. Lifecycle: running from construction until close() (idempotent); after
  * close() the worker is stopped and methods throw.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../core/worker-thread.js';
 import type { AudioFrame } from '../protocol/audience.js';
 import { TypedEmitter } from '../core/events.js';
 import type { FromWorker, MixerStats, MixerWorkerData, ToWorker } from './mixer-messages.js';
@@ -33,23 +34,13 @@ export type MixerEvents = {
   error: [Error];
 };
 
-/**
- * Starts the worker. Built, this module is .js and the worker is a plain .js file. Under tsx
- * (tests, dev) it is .ts, and Node 20 does not run `--import tsx` inside workers, so a tiny
- * bootstrap registers tsx in the worker first.
- */
+/** Starts the worker (built .js or under tsx: src/core/worker-thread.ts). */
 function startWorker(workerData: MixerWorkerData): Worker {
   // @evan/opus's native addon segfaults when a worker thread exits (measured: exit code 139),
   // so the worker uses its WebAssembly build: ~0.34 ms encode + ~0.08 ms per speaker decode
   // per 20 ms tick on this machine, well within budget.
   const env = { ...process.env, OPUS_FORCE_WASM: '1' };
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./mixer-worker.js', import.meta.url), { workerData, env });
-  }
-  const entry = new URL('./mixer-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData, env });
+  return startModuleWorker(import.meta.url, './mixer-worker', { workerData, env });
 }
 
 export class Mixer {

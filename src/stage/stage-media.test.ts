@@ -5,12 +5,12 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Decoder, Encoder } from '@evan/opus';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 import type { AudioFrame } from '../protocol/audience.js';
 import { asSpaceId, asUserId, type UserId } from '../protocol/ids.js';
-import { StageMedia, STAGE_SLOTS } from './stage-media.js';
-import { sine, toneLevel } from '../../test/helpers/audio-goertzel.js';
+import { StageMedia } from './stage-media.js';
+import { RTCPeerConnection } from 'werift';
+import { retry, sleep } from '../../test/helpers/wait.js';
+import { toneClient, toneLevelIn } from './testing/tone-client.js';
 
 const space = asSpaceId('s1');
 /** everything a test opened, closed after the file even when a test fails midway */
@@ -19,89 +19,16 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function client(media: StageMedia, user: UserId, freq: number) {
-  const pc = new RTCPeerConnection({
-    codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
-    },
-    iceServers: [],
-    iceUseIpv6: false,
-    bundlePolicy: 'max-bundle',
-  });
-  cleanups.push(() => pc.close());
-  const send = pc.addTransceiver('audio', { direction: 'sendonly' });
-  const received = new Map<number, Uint8Array[]>();
-  const slots = Array.from({ length: STAGE_SLOTS }, (_, i) => {
-    const t = pc.addTransceiver('audio', { direction: 'recvonly' });
-    t.onTrack.subscribe((track) =>
-      track.onReceiveRtp.subscribe((rtp) => {
-        const list = received.get(i) ?? [];
-        list.push(new Uint8Array(rtp.payload));
-        received.set(i, list);
-      }),
-    );
-    return t;
-  });
-  await pc.setLocalDescription(await pc.createOffer());
-  for (let i = 0; pc.iceGatheringState !== 'complete' && i < 250; i++) await sleep(20);
-  const { sessionId, answerSdp } = await media.createSession({
-    spaceId: space,
-    userId: user,
-    offerSdp: pc.localDescription?.sdp ?? '',
-  });
-  // subscribe before applying the answer so a fast connection cannot be missed
-  const connected = new Promise<void>((resolve, reject) => {
-    pc.connectionStateChange.subscribe((s) => {
-      if (s === 'connected') resolve();
-      if (s === 'failed') reject(new Error('client connection failed'));
-    });
-    setTimeout(() => reject(new Error('client did not connect within 15 s')), 15_000).unref();
-  });
-  await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
-  await connected;
-  const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
-  const tone = sine(freq, 8000, 1);
-  let seq = 1000;
-  let n = 0;
-  const timer = setInterval(() => {
-    const off = (n++ % 50) * 960;
-    const payload = Buffer.from(enc.encode(tone.subarray(off, off + 960)));
-    void send.sender.sendRtp(
-      new RtpPacket(
-        new RtpHeader({ sequenceNumber: seq++ & 0xffff, timestamp: n * 960, payloadType: 96 }),
-        payload,
-      ),
-    );
-  }, 20);
-  cleanups.push(() => clearInterval(timer));
-  return { pc, sessionId, received, slots, stop: () => clearInterval(timer) };
+function client(media: StageMedia, user: UserId, freq: number) {
+  return toneClient(
+    (offerSdp) => media.createSession({ spaceId: space, userId: user, offerSdp }),
+    freq,
+    cleanups,
+  );
 }
-
-function decodeTone(packets: Uint8Array[], freq: number): number {
-  const dec = new Decoder({ channels: 1, sample_rate: 48_000 });
-  const pcm: number[] = [];
-  for (const p of packets) {
-    const b = dec.decode(p);
-    pcm.push(...new Int16Array(b.buffer, b.byteOffset, b.byteLength / 2));
-  }
-  return toneLevel(pcm.slice(-24_000), freq);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** retries `check` until it stops throwing or `timeoutMs` passes (media timing varies with load) */
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      await sleep(250);
-    }
-  }
-}
+const eventually = (check: () => void, timeoutMs = 10_000) => retry(async () => check(), timeoutMs);
 
 void test(
   'two speakers hear each other on their slots, never themselves, and the mix holds both',
@@ -122,18 +49,18 @@ void test(
         // alice hears bob's 1 kHz on slot 0 and nothing else; bob hears alice's 440 Hz
         assert.deepEqual([...a.received.keys()], [0]);
         assert.deepEqual([...b.received.keys()], [0]);
-        assert.ok(decodeTone(a.received.get(0) ?? [], 1000) > 3000, 'alice hears bob');
-        assert.ok(decodeTone(a.received.get(0) ?? [], 440) < 300, 'alice does not hear herself');
-        assert.ok(decodeTone(b.received.get(0) ?? [], 440) > 3000, 'bob hears alice');
+        assert.ok(toneLevelIn(a.received.get(0) ?? [], 1000) > 3000, 'alice hears bob');
+        assert.ok(toneLevelIn(a.received.get(0) ?? [], 440) < 300, 'alice does not hear herself');
+        assert.ok(toneLevelIn(b.received.get(0) ?? [], 440) > 3000, 'bob hears alice');
         // the mix holds both tones
         assert.ok(
-          decodeTone(
+          toneLevelIn(
             frames.slice(-50).map((f) => f.opus),
             440,
           ) > 2000,
         );
         assert.ok(
-          decodeTone(
+          toneLevelIn(
             frames.slice(-50).map((f) => f.opus),
             1000,
           ) > 2000,
@@ -146,14 +73,14 @@ void test(
       await sleep(1200);
       assert.ok((a.received.get(0)?.length ?? 0) - before < 5, 'a muted speaker is not forwarded');
       assert.ok(
-        decodeTone(
+        toneLevelIn(
           frames.slice(mark + 10).map((f) => f.opus),
           1000,
         ) < 300,
         'nor mixed',
       );
       assert.ok(
-        decodeTone(
+        toneLevelIn(
           frames.slice(mark + 10).map((f) => f.opus),
           440,
         ) > 2000,
@@ -235,7 +162,7 @@ void test(
       const before = a.received.get(0)?.length ?? 0;
       await sleep(400);
       assert.ok((a.received.get(0)?.length ?? 0) - before > 10, 'alice hears the new session on slot 0');
-      assert.ok(decodeTone(a.received.get(0) ?? [], 1000) > 3000);
+      assert.ok(toneLevelIn(a.received.get(0) ?? [], 1000) > 3000);
       assert.deepEqual(
         publishing.filter(([u]) => u === 'bob'),
         [

@@ -1,7 +1,8 @@
 /**
  * The stage of one Space on its home node: the speakers' sessions, who hears whom on which
- * slot, server-side mute, and the Space's mixer. Forwarding happens here, on the main thread,
- * packet by packet (no decode); the mixer decodes in its worker.
+ * slot, server-side mute, and the Space's mixer. Forwarding happens here, on the thread that
+ * runs the stage (its own worker by default, see docs/stage.md), packet by packet (no decode);
+ * the mixer decodes in its worker.
  *
  * Mute is enforced here, before anything else sees a packet: a muted speaker's RTP is neither
  * forwarded nor given to the mixer, whatever the browser does.

@@ -9,9 +9,10 @@
  * instead of hanging.
  */
 import { Encoder } from '@evan/opus';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import { RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift';
 import { STAGE_SLOTS } from '../../src/stage/stage-media.js';
 import { sine } from './audio-goertzel.js';
+import { speakerPeer } from '../../src/load/speaker/peer.js';
 
 export interface WeriftSpeaker {
   /** WHIP session URL (Location) */
@@ -71,14 +72,7 @@ async function publishOnce(
   opts: PublishOptions,
   ms: number,
 ): Promise<WeriftSpeaker> {
-  const pc = new RTCPeerConnection({
-    codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
-    },
-    iceServers: [],
-    iceUseIpv6: false,
-    bundlePolicy: 'max-bundle',
-  });
+  const pc = speakerPeer();
   let waitingFor = 'ICE gathering';
   const abort = new AbortController();
   const timeout = new Promise<never>((_, reject) => {
@@ -135,9 +129,31 @@ function sendTone(
   location: string,
   opts: PublishOptions,
 ): WeriftSpeaker {
+  const stop = sendToneRtp(send, opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000);
+  let closed: Promise<void> | null = null;
+  return {
+    location,
+    close() {
+      closed ??= (async () => {
+        stop();
+        await pc.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/**
+ * Sends a sine tone as Opus RTP on `send` every 20 ms (one second of tone, looped: 440 Hz fits
+ * 440 whole periods in a second, no click); returns the function that stops it.
+ */
+export function sendToneRtp(
+  send: ReturnType<RTCPeerConnection['addTransceiver']>,
+  hz: number,
+  amplitude = 8000,
+): () => void {
   const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
-  // one second of tone, looped (440 Hz fits 440 whole periods in a second: no click)
-  const tone = sine(opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000, 1);
+  const tone = sine(hz, amplitude, 1);
   let seq = 1000;
   let n = 0;
   const timer = setInterval(() => {
@@ -150,15 +166,5 @@ function sendTone(
       ),
     );
   }, 20);
-  let closed: Promise<void> | null = null;
-  return {
-    location,
-    close() {
-      closed ??= (async () => {
-        clearInterval(timer);
-        await pc.close();
-      })();
-      return closed;
-    },
-  };
+  return () => clearInterval(timer);
 }
