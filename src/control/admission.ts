@@ -40,9 +40,9 @@ export interface AdmissionOptions {
 }
 
 export const DEFAULT_ADMISSION: AdmissionOptions = {
-  maxListeners: 8_000,
-  joinPerSecond: 400,
-  joinBurst: 800,
+  maxListeners: 14_000,
+  joinPerSecond: 1_000,
+  joinBurst: 2_000,
   maxWaiting: 4_000,
   maxWaitMs: 15_000,
   addressJoinPerSecond: 10,
