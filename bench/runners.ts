@@ -25,7 +25,7 @@ export interface RunShape {
 
 /**
  * Admission limits lifted so the run measures the tier itself, not the waiting room (the
- * defaults, 8000 listeners and 400 joins/s, would send most of a big run to LL-HLS).
+ * defaults, 14,000 listeners and 1000 joins/s, would send most of a big run to LL-HLS).
  */
 export const RAW_TIER_ENV = {
   ROSTRA_MAX_LISTENERS: '19000',
@@ -75,6 +75,8 @@ export function runRostra(
 ): Promise<LoadReport> {
   const flags = ['--spawn-server', '--server-cpus', '0', '--tier', opts.tier];
   flags.push('--speakers', String(opts.speakers ?? 1));
+  // the speaker path's p99 before listeners needs as many packets as the steady window's
+  if ((opts.speakers ?? 1) >= 2) flags.push('--baseline-s', '10');
   flags.push('--mode', shape.storm ? 'storm' : 'steady', '--ramp-s', '5');
   const env: Record<string, string> = { ...RAW_TIER_ENV, ...opts.env };
   if (opts.oggPageFrames) env.ROSTRA_OGG_PAGE_FRAMES = String(opts.oggPageFrames);

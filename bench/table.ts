@@ -1,15 +1,17 @@
 /** The results table both tier benchmarks print (markdown). */
 import type { LoadReport } from '../src/load/index.js';
+import { loopbackRxLabel } from './loopback-rx.js';
 
 export const TABLE_HEAD = [
   'N',
+  'lo rx',
   'joined/failed/dropped',
   'got audio',
   'srv µs/lis·s',
   'net µs/lis·s',
   'srv cpu% avg/idle',
   'RSS KiB/lis',
-  'stalls/frames lost',
+  'stalls (steady)/frames lost',
   'delay ms p50/p99/max',
   'TTFA ms p50/p99',
   'tool µs/lis·s',
@@ -19,13 +21,14 @@ export function tableRow(n: number, r: LoadReport): string[] {
   const s = r.cpu.server;
   return [
     String(n),
+    loopbackRxLabel(r.machine.loopbackRpsCpus),
     `${r.listeners.joined}/${r.listeners.failedJoins}/${r.listeners.dropped}`,
     String(r.listeners.gotAudio),
     s ? s.usPerListenerSecond.toFixed(1) : '-',
     s ? s.netUsPerListenerSecond.toFixed(1) : '-',
     s ? `${s.avgPct}/${s.baselinePct}` : '-',
     s ? (s.rssPerListenerBytes / 1024).toFixed(1) : '-',
-    `${r.stalls.count}/${r.seqGaps.framesMissing}`,
+    `${r.stalls.count} (${r.stalls.steadyCount ?? '?'})/${r.seqGaps.framesMissing}`,
     `${r.steadyDelayMs.p50}/${r.steadyDelayMs.p99}/${r.steadyDelayMs.max}`,
     `${r.timeToFirstAudioMs.p50}/${r.timeToFirstAudioMs.p99}`,
     String(r.cpu.client.usPerListenerSecond),
@@ -38,6 +41,7 @@ export function markdownTable(head: string[], rows: string[][]): string {
 
 export const STAGE_HEAD = [
   'N',
+  'lo rx',
   'speaker→speaker ms p50/p99, no listeners',
   'same, N listeners (steady)',
   'mixer on time, no listeners',
@@ -50,6 +54,7 @@ export function stageRow(n: number, r: LoadReport): string[] {
   const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)} %`);
   return [
     String(n),
+    loopbackRxLabel(r.machine.loopbackRpsCpus),
     `${s2s.baseline.p50}/${s2s.baseline.p99} (${s2s.baseline.count} packets)`,
     `${s2s.steady.p50}/${s2s.steady.p99} (${s2s.steady.count} packets)`,
     pct(r.stage.mixerOnTime.baseline),

@@ -12,10 +12,12 @@
  *   node --import tsx bench/ws-tier.ts --duration 10 300  # a quick smoke run
  *   node --import tsx bench/ws-tier.ts --speakers 2 15000 # + speaker-to-speaker delay, mixer on time
  *   node --import tsx bench/ws-tier.ts --tier ogg [--ogg-page-frames 50]  # Rostra's Ogg tier
+ * `--loopback-rx tool|sender|both` (default tool): where loopback receive work runs (loopback-rx.ts).
  * Reports go to $TMPDIR/rostra-bench/ws-tier-<time>/<N>/ (report.json, chart.svg).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { takeLoopbackRx, withLoopbackRx } from './loopback-rx.js';
 import { runRostra, takeFlag } from './runners.js';
 import { markdownTable, STAGE_HEAD, stageRow, TABLE_HEAD, tableRow } from './table.js';
 
@@ -27,6 +29,7 @@ const tier = takeFlag(args, '--tier', 'websocket');
 const oggPageFrames = Number(takeFlag(args, '--ogg-page-frames', '0'));
 /** 2+ bots also measure the speaker-to-speaker path under the listener load */
 const speakers = Number(takeFlag(args, '--speakers', '1'));
+const rxModes = takeLoopbackRx(args);
 const storm = args[0] === '--storm';
 const sizes = (storm ? args.slice(1) : args).map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(...(storm ? [15_000] : [1_000, 5_000, 10_000]));
@@ -35,13 +38,17 @@ const outRoot = join(tmpdir(), 'rostra-bench', `ws-tier-${new Date().toISOString
 const rows: string[][] = [];
 const stageRows: string[][] = [];
 for (const n of sizes) {
-  const out = join(outRoot, `${tier}-${storm ? 'storm-' : ''}${n}`);
-  const report = await runRostra(
-    { listeners: n, duration, concurrency, storm, out },
-    { tier, speakers, oggPageFrames: oggPageFrames || undefined },
-  );
-  rows.push(tableRow(n, report));
-  stageRows.push(stageRow(n, report));
+  for (const rx of rxModes) {
+    const out = join(outRoot, `${tier}-${storm ? 'storm-' : ''}${n}-${rx}`);
+    const report = await withLoopbackRx(rx, () =>
+      runRostra(
+        { listeners: n, duration, concurrency, storm, out },
+        { tier, speakers, oggPageFrames: oggPageFrames || undefined },
+      ),
+    );
+    rows.push(tableRow(n, report));
+    stageRows.push(stageRow(n, report));
+  }
 }
 process.stdout.write(`\nRostra ${tier} tier — reports: ${outRoot}\n\n${markdownTable(TABLE_HEAD, rows)}\n`);
 if (speakers >= 2) process.stdout.write(`\nSpeaker path\n\n${markdownTable(STAGE_HEAD, stageRows)}\n`);

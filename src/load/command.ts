@@ -47,7 +47,7 @@ export function summaryText(r: LoadReport): string {
     `time to first audio ms: p50 ${r.timeToFirstAudioMs.p50} p99 ${r.timeToFirstAudioMs.p99} max ${r.timeToFirstAudioMs.max}`,
     `delay behind live ms (steady): p50 ${r.steadyDelayMs.p50} p99 ${r.steadyDelayMs.p99} max ${r.steadyDelayMs.max}` +
       `; whole run p99 ${r.delayMs.p99}`,
-    `stalls: ${r.stalls.count} (p99 ${r.stalls.durationMs.p99} ms), seq gaps ${r.seqGaps.count} (${r.seqGaps.framesMissing} frames)`,
+    `stalls: ${r.stalls.count}, ${r.stalls.steadyCount} of them in the steady window (p99 ${r.stalls.durationMs.p99} ms), seq gaps ${r.seqGaps.count} (${r.seqGaps.framesMissing} frames)`,
     `load tool CPU: ${r.cpu.client.usPerListenerSecond} µs per listener-second, worst event-loop lag ${r.toolMaxLagMs} ms` +
       (r.toolMaxLagMs >= 200 ? ' (the tool itself lagged: stalls may be its own)' : ''),
     `per-listener-second figures from: ${r.steadyWindow.used === 'steady' ? `the steady window ${r.steadyWindow.fromS}-${r.steadyWindow.toS} s` : 'the whole run (not everyone joined)'}`,

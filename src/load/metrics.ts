@@ -23,6 +23,8 @@ export class LoadMetrics {
   dropped = 0;
   readonly failures = new Map<string, number>();
   stalls = 0;
+  /** stalls that began inside the steady window */
+  steadyStalls = 0;
   seqGaps = 0;
   framesMissing = 0;
   seqRewinds = 0;
@@ -60,6 +62,11 @@ export class LoadMetrics {
   onFirstAudio(ms: number): void {
     this.gotAudio++;
     this.firstAudioMs.record(ms);
+  }
+
+  onStall(): void {
+    this.stalls++;
+    if (this.steady) this.steadyStalls++;
   }
 
   recordDelay(ms: number): void {

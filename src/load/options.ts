@@ -32,6 +32,8 @@ export interface LoadOptions {
   warmupS: number;
   /** seconds the server runs with its speakers before its idle CPU is measured */
   settleS: number;
+  /** seconds of the baseline (idle CPU, speaker path) before any listener joins */
+  baselineS: number;
   speakers: number;
   /** WAV the speaker bots loop; empty = a generated 440 Hz tone */
   wav: string;
@@ -86,7 +88,10 @@ load
                         the tool stops by itself
   --warmup-s S          seconds after the last join before the steady window (default 2)
   --settle-s S          seconds the server runs with its speakers before its idle CPU (the
-                        baseline "net" figures subtract) is measured over 2 s (default 5)
+                        baseline "net" figures subtract) is measured (default 5)
+  --baseline-s S        seconds that baseline lasts: idle CPU, mixer on-time and the
+                        speaker-to-speaker delay before any listener (default 2; 50 packets a
+                        second per bot, so a p99 to compare with the steady one wants 10+)
   --speakers K          speaker bots publishing over WebRTC, 0..${MAX_SPEAKERS} (default 1; the host is
                         the first)
   --wav PATH            WAV the bots loop (any rate, mono/stereo, 8/16-bit PCM or float);
@@ -194,6 +199,7 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
     durationS: int(flags, '--duration', 30, 1, MAX_DURATION_S),
     warmupS: int(flags, '--warmup-s', 2, 0, MAX_DURATION_S),
     settleS: int(flags, '--settle-s', 5, 0, 60),
+    baselineS: int(flags, '--baseline-s', 2, 1, 60),
     speakers,
     wav: flags['--wav'] ?? '',
     stallMs: int(flags, '--stall-ms', 200, 20, 60_000),

@@ -82,3 +82,14 @@ void test('a short batch then a window-long wait is no stall while the audio rec
   p.audio(800, 40, 20, 780);
   assert.equal(m.stalls, 0);
 });
+
+void test('stalls that begin in the steady window are also counted apart', () => {
+  const m = new LoadMetrics(200);
+  const p = m.probe(0);
+  p.audio(100, 0, 10, 0); // 200 ms of audio
+  p.audio(800, 10, 10, 700); // ran dry at 300: 500 ms late, before the steady window
+  m.steady = true;
+  p.audio(1500, 20, 10, 1400); // ran dry at 1000: late again, inside it
+  assert.equal(m.stalls, 2);
+  assert.equal(m.steadyStalls, 1);
+});

@@ -71,7 +71,7 @@ export class ListenerProbe {
     } else {
       const excess = now - this.playoutEnd;
       if (excess > m.stallMs) {
-        if (!this.stallOpen) m.stalls++;
+        if (!this.stallOpen) m.onStall();
         m.stallMsHist.record(excess);
       }
       if (seq !== this.nextSeq) {
@@ -94,7 +94,7 @@ export class ListenerProbe {
     if (this.state !== ProbeState.joined || this.firstAudioAt === 0) return false;
     if (!this.stallOpen && now - this.playoutEnd > this.metrics.stallMs) {
       this.stallOpen = true;
-      this.metrics.stalls++;
+      this.metrics.onStall();
     }
     return this.stallOpen;
   }

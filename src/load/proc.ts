@@ -34,3 +34,15 @@ export function selfCpuUs(): number {
   const u = process.cpuUsage();
   return u.user + u.system;
 }
+
+/**
+ * The CPU mask (hex, as the kernel prints it) of Receive Packet Steering on the loopback
+ * device: '0' means the sending core does each receiver's kernel work. '' when unreadable.
+ */
+export function loopbackRpsCpus(): string {
+  try {
+    return readFileSync('/sys/class/net/lo/queues/rx-0/rps_cpus', 'latin1').trim();
+  } catch {
+    return '';
+  }
+}

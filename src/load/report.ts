@@ -37,7 +37,17 @@ export interface LoadReport {
   finishedAt: string;
   /** the run was stopped (SIGINT/SIGTERM) before --duration */
   stoppedEarly: boolean;
-  machine: { cpus: number; model: string; node: string; fdLimit: number };
+  machine: {
+    cpus: number;
+    model: string;
+    node: string;
+    fdLimit: number;
+    /**
+     * CPU mask of Receive Packet Steering on the loopback device ('0': off, the sender's core
+     * does the receiver's kernel work; docs/benchmarks.md), '' when unreadable
+     */
+    loopbackRpsCpus: string;
+  };
   options: Omit<LoadOptions, 'token'>;
   target: {
     url: string;
@@ -69,6 +79,8 @@ export interface LoadReport {
   steadyDelayMs: Percentiles;
   stalls: {
     count: number;
+    /** of which began in the steady window (everyone joined, after warm-up) */
+    steadyCount: number;
     listenersStalledAtEnd: number;
     durationMs: Percentiles;
     thresholdMs: number;

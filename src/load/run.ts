@@ -8,21 +8,20 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LoadMetrics } from './metrics.js';
 import { fdLimit, type LoadOptions } from './options.js';
-import { readProc } from './proc.js';
+import { loopbackRpsCpus, readProc } from './proc.js';
 import type { LoadReport } from './report.js';
 import { Sampler, progressLine } from './sampler.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 import { prepareSpace, type PreparedSpace } from './setup.js';
-import { SpeakerBot } from './speaker/speaker-bot.js';
+import { SpeakerBotThread } from './speaker/bot-thread.js';
+import type { BotsReading } from './speaker/bot-messages.js';
 import { readWav48kMono, tone } from './speaker/wav.js';
 import { renderChart } from './svg.js';
-import { readMixerCounters, StageMeter } from './speaker/stage-meter.js';
+import { readMixerCounters } from './speaker/stage-meter.js';
 import { Joiner } from './joiner.js';
 import { createTier, type ListenerTier } from './tiers/index.js';
 import { buildReport, stageReport, type MixerReadings } from './summary.js';
 
-/** ms the server's CPU rate is measured before any listener joins (when its pid is known) */
-const BASELINE_MS = 2000;
 /** ms listeners get to close politely before their sockets are destroyed */
 const CLOSE_GRACE_MS = 1500;
 
@@ -31,6 +30,13 @@ export interface LoadResult {
   reportPath: string;
   chartPath: string;
 }
+
+const EMPTY = { count: 0, min: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+const NO_BOTS: BotsReading = {
+  speakers: [],
+  speakerToSpeakerMs: { all: EMPTY, baseline: EMPTY, steady: EMPTY },
+  unmatchedForwarded: 0,
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,7 +66,7 @@ export async function runLoad(
   const startedAt = new Date().toISOString();
   let server: ServerProcess | null = null;
   let space: PreparedSpace | null = null;
-  const bots: SpeakerBot[] = [];
+  let bots: SpeakerBotThread | null = null;
   const metrics = new LoadMetrics(o.stallMs);
   let joiner: Joiner | null = null;
   let tier: ListenerTier | null = null;
@@ -82,20 +88,11 @@ export async function runLoad(
           }
         : await prepareSpace(base, o.speakers, 'rostra load');
     const clip = o.wav ? readWav48kMono(o.wav) : tone(440, 2);
-    const meter = new StageMeter();
-    for (const account of space.speakers.slice(0, o.speakers)) {
-      const bot = new SpeakerBot({
-        baseUrl: base,
-        spaceId: space.spaceId,
-        token: account.token,
-        clip,
-        meter,
-      });
-      bots.push(bot);
-      await bot.start();
-    }
+    const tokens = space.speakers.slice(0, o.speakers).map((a) => a.token);
+    if (tokens.length > 0)
+      bots = await SpeakerBotThread.start({ baseUrl: base, spaceId: space.spaceId, tokens, clip });
     print(
-      ogg ? `listening to ${o.oggUrl}` : `space ${space.spaceId} live with ${bots.length} speaker bot(s)`,
+      ogg ? `listening to ${o.oggUrl}` : `space ${space.spaceId} live with ${tokens.length} speaker bot(s)`,
     );
     const target = {
       baseUrl: base,
@@ -108,20 +105,20 @@ export async function runLoad(
     // baseline before any listener: server CPU/RSS, mixer on-time, speaker-to-speaker delay
     let baseline = { pct: 0, rss: 0 };
     const mixer: MixerReadings = { before: null, baselineEnd: null, steadyStart: null, end: null };
-    if (serverPid || bots.length > 0) {
+    if (serverPid || bots) {
       // a freshly started server is still compiling and warming up, and the speakers' DTLS
       // handshakes have just run: measured at once, its "idle" CPU read ~2x the steady figure
       await sleep(o.settleS * 1000);
       const a = serverPid ? readProc(serverPid) : null;
       mixer.before = ogg ? null : await readMixerCounters(base);
-      meter.phase = 'baseline';
-      await sleep(BASELINE_MS);
-      meter.phase = 'load';
+      if (bots) bots.phase = 'baseline';
+      await sleep(o.baselineS * 1000);
+      if (bots) bots.phase = 'load';
       mixer.baselineEnd = ogg ? null : await readMixerCounters(base);
       const b = serverPid ? readProc(serverPid) : null;
       if (a && b)
         baseline = {
-          pct: (b.cpuUs - a.cpuUs) / 1e4 / (BASELINE_MS / 1000),
+          pct: (b.cpuUs - a.cpuUs) / 1e4 / o.baselineS,
           rss: b.rssBytes,
         };
     }
@@ -141,7 +138,7 @@ export async function runLoad(
       }
       if (!metrics.steady && Date.now() >= steadyAt) {
         metrics.steady = true;
-        meter.phase = 'steady';
+        if (bots) bots.phase = 'steady';
         if (mixer.before) mixer.steadyStart = await readMixerCounters(base);
       }
       const s = sampler.sample();
@@ -150,7 +147,8 @@ export async function runLoad(
     }
     joiner.stop();
     sampler.stop();
-    meter.phase = 'load';
+    if (bots) bots.phase = 'load';
+    const reading = bots ? await bots.read() : NO_BOTS;
     if (mixer.before) mixer.end = await readMixerCounters(base);
     metrics.steady = false;
     const finishedAt = new Date().toISOString();
@@ -163,14 +161,15 @@ export async function runLoad(
       joiner,
       target: { url: base, spaceId: space.spaceId, tier: o.tier, serverPid },
       baseline,
-      speakers: bots.map((b) => ({ ...b.stats })),
-      stage: stageReport(meter, mixer),
+      speakers: reading.speakers,
+      stage: stageReport(reading, mixer),
       stoppedEarly: signal?.aborted ?? false,
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model ?? '?',
         node: process.version,
         fdLimit: fdLimit(),
+        loopbackRpsCpus: loopbackRpsCpus(),
       },
     });
     await closeListeners(joiner);
@@ -185,7 +184,7 @@ export async function runLoad(
     joiner?.stop();
     if (joiner) await closeListeners(joiner);
     tier?.close?.();
-    for (const bot of bots) await bot.stop();
+    await bots?.stop();
     await space?.close().catch(() => undefined);
     await server?.stop();
   }

@@ -5,7 +5,8 @@ import type { LoadOptions } from './options.js';
 import { selfCpuUs } from './proc.js';
 import type { LoadReport, SpeakerReport } from './report.js';
 import type { Sampler } from './sampler.js';
-import { onTimeRate, type MixerCounters, type StageMeter } from './speaker/stage-meter.js';
+import type { BotsReading } from './speaker/bot-messages.js';
+import { onTimeRate, type MixerCounters } from './speaker/stage-meter.js';
 
 /** /metrics mixer counters at the edges of the baseline and steady windows */
 export interface MixerReadings {
@@ -15,14 +16,10 @@ export interface MixerReadings {
   end: MixerCounters | null;
 }
 
-export function stageReport(meter: StageMeter, m: MixerReadings): LoadReport['stage'] {
+export function stageReport(bots: BotsReading, m: MixerReadings): LoadReport['stage'] {
   return {
-    speakerToSpeakerMs: {
-      all: meter.all.summary(),
-      baseline: meter.baseline.summary(),
-      steady: meter.steady.summary(),
-    },
-    unmatchedForwarded: meter.unmatched,
+    speakerToSpeakerMs: bots.speakerToSpeakerMs,
+    unmatchedForwarded: bots.unmatchedForwarded,
     mixerOnTime: {
       baseline: onTimeRate(m.before, m.baselineEnd),
       steady: onTimeRate(m.steadyStart, m.end),
@@ -87,6 +84,7 @@ export function buildReport(i: ReportInput): LoadReport {
     steadyDelayMs: (steady ? m.steadyDelayMs : m.delayMs).summary(),
     stalls: {
       count: m.stalls,
+      steadyCount: m.steadyStalls,
       listenersStalledAtEnd: s.stalledNow,
       durationMs: m.stallMsHist.summary(),
       thresholdMs: m.stallMs,

@@ -38,6 +38,11 @@ void test(
       );
       assert.equal(report.speakers.length, 2);
       for (const s of report.speakers) assert.ok(s.framesSent > 150, JSON.stringify(s));
+      // the bots run on their own thread and still hear each other through the server
+      const s2s = report.stage.speakerToSpeakerMs.all;
+      assert.ok(s2s.count > 100, `forwarded packets measured: ${JSON.stringify(s2s)}`);
+      assert.ok(s2s.p50 < 100, `speaker-to-speaker p50 ${s2s.p50} ms`);
+      assert.equal(typeof report.machine.loopbackRpsCpus, 'string');
       const server = report.cpu.server;
       assert.ok(server, 'the spawned server is measured');
       assert.ok(server.rssPeakBytes > 20 * 2 ** 20);

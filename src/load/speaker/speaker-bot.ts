@@ -6,16 +6,11 @@
  * Lifecycle: start() -> publishing -> stop() (idempotent).
  */
 import { Encoder } from '@evan/opus';
-import {
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RtpHeader,
-  RtpPacket,
-  type RTCRtpTransceiver,
-} from 'werift';
+import { RtpHeader, RtpPacket, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import { FRAME_MS, FRAME_SAMPLES } from '../../protocol/audience.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { StageMeter } from './stage-meter.js';
+import { speakerPeer } from './peer.js';
 
 /** recvonly slots in the offer: everyone else on a full stage */
 const STAGE_SLOTS = LIMITS.maxOnStage - 1;
@@ -54,14 +49,7 @@ export class SpeakerBot {
   async start(): Promise<void> {
     if (this.#pc || this.#stopped) throw new Error('SpeakerBot already started or stopped');
     const t0 = performance.now();
-    const pc = new RTCPeerConnection({
-      codecs: {
-        audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
-      },
-      iceServers: [],
-      iceUseIpv6: false,
-      bundlePolicy: 'max-bundle',
-    });
+    const pc = speakerPeer();
     this.#pc = pc;
     const send = pc.addTransceiver('audio', { direction: 'sendonly' });
     for (let i = 0; i < STAGE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });

@@ -13,7 +13,7 @@ import { FRAME_MS, FRAME_SAMPLES } from '../../protocol/audience.js';
 import type { LoadMetrics } from '../metrics.js';
 import type { ListenerProbe } from '../probe.js';
 import { ChunkedDecoder, OggPageReader, type OggPageHead } from './ogg-pages.js';
-import { HEAD_END, MAX_HEAD, openListenerSocket } from './raw-socket.js';
+import { abortSocket, HEAD_END, MAX_HEAD, openListenerSocket } from './raw-socket.js';
 import { TierName, type ListenerTier, type TierListener, type TierTarget } from './tier.js';
 
 /** Ogg page flag: last page of the stream */
@@ -92,20 +92,19 @@ class OggListener implements TierListener {
   close(): void {
     if (this.#byUs || this.#done) return;
     this.#byUs = true;
-    this.#socket.end();
-    this.#socket.destroy();
+    abortSocket(this.#socket); // a stream has no polite end; a reset leaves no TIME_WAIT here
   }
 
   destroy(): void {
     this.#byUs = true;
-    this.#socket.destroy();
+    abortSocket(this.#socket);
   }
 
   #end(reason: string): void {
     if (this.#done) return;
     this.#done = true;
     this.probe.closed(this.#byUs, reason);
-    this.#socket.destroy();
+    abortSocket(this.#socket);
   }
 }
 

@@ -9,7 +9,7 @@ import { AUDIO_BATCH_KIND } from '../../protocol/audience.js';
 import type { LoadMetrics } from '../metrics.js';
 import type { ListenerProbe } from '../probe.js';
 import { clientFrame, FrameReader, Opcode, type FrameSink } from './ws-frames.js';
-import { HEAD_END, MAX_HEAD, openListenerSocket } from './raw-socket.js';
+import { abortSocket, HEAD_END, MAX_HEAD, openListenerSocket } from './raw-socket.js';
 import { TierName, type ListenerTier, type TierListener, type TierTarget } from './tier.js';
 
 const KEY = 'cm9zdHJhLWxvYWQtdG9vbA=='; // base64 of 16 bytes, the same for every listener
@@ -93,13 +93,15 @@ class WsListener implements TierListener, FrameSink {
   close(): void {
     if (this.#byUs || this.#done) return;
     this.#byUs = true;
-    if (this.#head === null && this.#socket.writable) this.#socket.end(clientFrame(Opcode.close));
-    else this.#socket.destroy();
+    // the close frame without our FIN: the server answers and closes first, so the TIME_WAIT
+    // (and its port) is not ours (raw-socket.ts abortSocket)
+    if (this.#head === null && this.#socket.writable) this.#socket.write(clientFrame(Opcode.close));
+    else abortSocket(this.#socket);
   }
 
   destroy(): void {
     this.#byUs = true;
-    this.#socket.destroy();
+    abortSocket(this.#socket);
   }
 
   ping(payload: Buffer): void {
@@ -119,7 +121,7 @@ class WsListener implements TierListener, FrameSink {
     if (this.#done) return;
     this.#done = true;
     this.probe.closed(this.#byUs, reason);
-    this.#socket.destroy();
+    abortSocket(this.#socket);
   }
 }
 
