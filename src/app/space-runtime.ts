@@ -26,7 +26,8 @@ const ENDED_CLOSE_DELAY_MS = 1_000;
 export class SpaceRuntime {
   readonly fanout: AudienceFanout;
   readonly #stageSockets = new Map<WebSocket, Actor>();
-  readonly #counted = new WeakSet<object>();
+  /** listen sockets counted in the room, with whose they are, until their leave is counted */
+  readonly #counted = new WeakMap<object, Actor>();
   /** other consumers of the mixed stream, by factory name (hls, ogg, recorder) */
   readonly sinks = new Map<string, FrameSink>();
   #lastLevelsAt = 0;
@@ -79,7 +80,7 @@ export class SpaceRuntime {
 
   attachListener(ws: WebSocket, actor: Actor, tcp: Socket | null): () => void {
     this.fanout.attach(ws, { userId: actor.userId }, tcp);
-    this.#counted.add(ws);
+    this.#counted.set(ws, actor);
     this.room.listenerJoined(actor);
     const handRaised = actor.userId !== null && this.room.requests().some((r) => r.userId === actor.userId);
     this.fanout.sendTo(ws, {
@@ -93,7 +94,7 @@ export class SpaceRuntime {
     });
     return () => {
       if (!this.#closed) this.fanout.detach(ws);
-      this.#leave(ws, actor);
+      this.#leave(ws);
     };
   }
 
@@ -164,11 +165,17 @@ export class SpaceRuntime {
     for (const ws of this.#stageSockets.keys()) send(ws, msg);
   }
 
-  #leave(socket: object, actor?: Actor): void {
-    if (!this.#counted.has(socket)) return;
+  /**
+   * A listen socket left: its close, or the fan-out letting go of it first (found closing, too
+   * slow). Either way it is counted once, as the person it was attached for: a signed-in
+   * listener dropped by the fan-out must not be counted as an anonymous one leaving.
+   */
+  #leave(socket: object): void {
+    const actor = this.#counted.get(socket);
+    if (!actor) return;
     this.#counted.delete(socket);
     if (this.room.closed) return;
-    this.room.listenerLeft(actor ?? { userId: null, handle: '', anonymous: true, admin: false });
+    this.room.listenerLeft(actor);
   }
 
   #offStage(userId: UserId): void {

@@ -146,13 +146,13 @@ void describe('a live Space with real audio in real browsers', { timeout: 240_00
       await l.goto(spaceUrl);
       await l.click('[data-testid=play]');
     }
-    await host.waitForFunction(
-      `document.querySelector('[data-testid=listening-now]')?.textContent === '3'`,
-      undefined,
-      {
-        timeout: 10_000,
-      },
-    );
+    const counted = `document.querySelector('[data-testid=listening-now]')?.textContent`;
+    await host
+      .waitForFunction(`${counted} === '3'`, undefined, { timeout: 10_000 })
+      .catch(async (e: unknown) => {
+        // say what the host saw: a count that never moved and one that moved wrong are different bugs
+        throw new Error(`host shows ${String(await host.evaluate(counted))} listening, not 3`, { cause: e });
+      });
   });
 
   void test('every listener decodes both tones', async () => {

@@ -77,6 +77,19 @@ void test('a lone socket is pinged once per period, not once per slice', () => {
   assert.equal(s.terminatedAt, -1);
 });
 
+void test('sockets that connect after a round began with none are still pinged and checked', () => {
+  const { clock, clients, hb } = setUp(0);
+  clock.advance(500); // a round starts with no socket
+  const late = new FakeSocket(clock);
+  clients.add(late);
+  hb.alive(late);
+  const t0 = clock.now();
+  clock.advance(60_000);
+  assert.ok(late.pings.length >= 1, 'pinged');
+  assert.ok(late.terminatedAt >= 0, 'never answered, so terminated');
+  assert.ok(late.terminatedAt - t0 <= 61_000);
+});
+
 void test('stop() ends the pings', () => {
   const { clock, clients, hb } = setUp(3);
   hb.stop();

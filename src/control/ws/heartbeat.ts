@@ -57,8 +57,9 @@ export class Heartbeat<S extends HeartbeatSocket> {
       if (this.#clock.now() - this.#roundStartedAt < this.#periodMs) return;
       this.#round = this.#clients.values();
       this.#roundStartedAt = this.#clock.now();
-      // the last slice of the period takes what is left, so a round ends within the period
-      this.#quota = Math.ceil(this.#clients.size / this.#slices);
+      // the last slice of the period takes what is left, so a round ends within the period; at
+      // least one a slice, so a round begun with no sockets still reaches its end
+      this.#quota = Math.max(1, Math.ceil(this.#clients.size / this.#slices));
     }
     for (let n = 0; n < this.#quota; n++) {
       const next = this.#round.next();
