@@ -7,8 +7,8 @@ export interface MetricSources {
   stageSockets: () => number;
   audience: () => { batches: number; bytes: number; skipped: number; droppedSlow: number };
   mixer: () => { frames: number; lateTicks: number };
-  /** HTTP media tiers: LL-HLS streams packaged here, Ogg streams and their listeners */
-  media: () => { hlsStreams: number; oggStreams: number; oggListeners: number };
+  /** HTTP media tiers: LL-HLS streams packaged here and requests served, Ogg streams and their listeners */
+  media: () => { hlsStreams: number; oggStreams: number; oggListeners: number; hlsRequests: number };
   /** admission control of listen sockets */
   admission: () => { waiting: number; admitted: number; queued: number; overflowed: number; refused: number };
 }
@@ -61,6 +61,11 @@ export function createMetrics(sources: MetricSources): { registry: Registry; tex
   counter('rostra_mixer_frames_total', 'mixed 20 ms frames produced', () => sources.mixer().frames);
   counter('rostra_mixer_late_ticks_total', 'mixer ticks that ran late', () => sources.mixer().lateTicks);
   gauge('rostra_hls_streams', 'LL-HLS streams packaged on this node', () => sources.media().hlsStreams);
+  counter(
+    'rostra_hls_requests_total',
+    'LL-HLS requests (playlists, parts, init) answered from a stream on this node',
+    () => sources.media().hlsRequests,
+  );
   gauge('rostra_ogg_listeners', 'Ogg/Opus HTTP listeners on this node', () => sources.media().oggListeners);
   gauge('rostra_admission_waiting', 'listeners in the waiting room', () => sources.admission().waiting);
   counter('rostra_admission_admitted_total', 'listen sockets admitted', () => sources.admission().admitted);

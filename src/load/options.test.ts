@@ -14,6 +14,23 @@ void test('the load tool targets loopback only unless --allow-remote is given', 
   assert.throws(() => parseLoadFlags({ '--url': 'https://127.0.0.1' }), /http:\/\//);
 });
 
+void test('--listen-url points listeners at a cache in front of the node, under the same rules', () => {
+  const o = parseLoadFlags({ '--tier': 'hls', '--listen-url': 'http://127.0.0.1:8081/ignored/path' });
+  assert.equal(o.listenUrl, 'http://127.0.0.1:8081');
+  assert.equal(o.url, 'http://127.0.0.1:8080', 'set-up still goes to the node');
+  assert.equal(parseLoadFlags({}).listenUrl, '', 'listeners go to the node by default');
+  assert.throws(
+    () => parseLoadFlags({ '--listen-url': 'http://10.0.0.5' }),
+    /--listen-url 10\.0\.0\.5 is not a loopback/,
+  );
+  assert.throws(() => parseLoadFlags({ '--listen-url': 'https://127.0.0.1' }), /--listen-url must be http/);
+  assert.throws(() => parseLoadFlags({ '--listen-url': 'nope' }), /--listen-url nope is not a URL/);
+  assert.throws(
+    () => parseLoadFlags({ '--listen-url': 'http://127.0.0.1:1', '--ogg-url': 'http://127.0.0.1:2/a' }),
+    /--ogg-url/,
+  );
+});
+
 void test('a listener count above what ulimit -n allows is refused, and the help says so', () => {
   const max = fdLimit() - FD_RESERVE;
   assert.equal(parseLoadFlags({ '--listeners': String(max) }).listeners, max);

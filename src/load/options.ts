@@ -15,6 +15,8 @@ export type LoadMode = (typeof LoadMode)[keyof typeof LoadMode];
 export interface LoadOptions {
   /** http://host:port of the node; ignored with spawnServer */
   url: string;
+  /** where listeners connect, e.g. a cache in front of the node (origin only); empty = the node */
+  listenUrl: string;
   /** an existing live Space; empty = create one (host + speakers) */
   spaceId: string;
   /** token of someone on stage of `spaceId`, for a speaker bot there */
@@ -66,6 +68,9 @@ target
                         temporary data folder (then --url is ignored); its CPU is measured
   --server-cpus LIST    pin the spawned server with taskset -c LIST (e.g. 0)
   --server-pid PID      read this server process's CPU and RSS from /proc
+  --listen-url URL      listeners connect here instead of the node, e.g. a caching proxy or
+                        CDN edge in front of it (docs/cdn.md); set-up and speaker bots still
+                        talk to the node. Loopback only unless --allow-remote
   --space ID            use this live Space instead of creating one
   --token JWT           with --space: publish as this account (must be on stage)
   --ogg-url URL         listen to this Ogg/Opus stream instead of a Space (e.g. an Icecast
@@ -134,6 +139,23 @@ export function fdLimit(): number {
   return 20_000;
 }
 
+/** an http:// URL given as `flag`, on a loopback address unless remote targets are allowed */
+function httpUrl(flag: string, value: string, allowRemote: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${flag} ${value} is not a URL`);
+  }
+  if (url.protocol !== 'http:')
+    throw new Error(`${flag} must be http:// (TLS is not supported by the load tool)`);
+  if (!allowRemote && !isLoopback(url.hostname))
+    throw new Error(
+      `${flag} ${url.hostname} is not a loopback address; add --allow-remote for a host you operate`,
+    );
+  return url;
+}
+
 export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
   const known = new Set(LOAD_HELP.match(/--[a-z-]+/g) ?? []);
   for (const f of Object.keys(flags))
@@ -149,37 +171,20 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
     throw new Error(
       `--listeners ${listeners} is more than this process can hold (ulimit -n ${maxListeners + FD_RESERVE} minus ${FD_RESERVE}); run several load processes`,
     );
-  const url = flags['--url'] ?? 'http://127.0.0.1:8080';
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`--url ${url} is not a URL`);
-  }
-  if (parsed.protocol !== 'http:')
-    throw new Error('--url must be http:// (TLS is not supported by the load tool)');
   const allowRemote = flags['--allow-remote'] === 'true';
-  if (!allowRemote && !isLoopback(parsed.hostname))
-    throw new Error(
-      `--url ${parsed.hostname} is not a loopback address; add --allow-remote for a host you operate`,
-    );
+  const parsed = httpUrl('--url', flags['--url'] ?? 'http://127.0.0.1:8080', allowRemote);
   const oggUrl = flags['--ogg-url'] ?? '';
   if (oggUrl) {
-    let ogg: URL;
-    try {
-      ogg = new URL(oggUrl);
-    } catch {
-      throw new Error(`--ogg-url ${oggUrl} is not a URL`);
-    }
-    if (ogg.protocol !== 'http:') throw new Error('--ogg-url must be http://');
-    if (!allowRemote && !isLoopback(ogg.hostname))
-      throw new Error(
-        `--ogg-url ${ogg.hostname} is not a loopback address; add --allow-remote for a host you operate`,
-      );
+    httpUrl('--ogg-url', oggUrl, allowRemote);
     if (flags['--tier'] && flags['--tier'] !== 'ogg') throw new Error('--ogg-url goes with --tier ogg');
     if (flags['--speakers'] && flags['--speakers'] !== '0')
       throw new Error('--ogg-url takes no speaker bots');
   }
+  const listenUrl = flags['--listen-url']
+    ? httpUrl('--listen-url', flags['--listen-url'], allowRemote).origin
+    : '';
+  if (listenUrl && oggUrl)
+    throw new Error('--listen-url and --ogg-url: the Ogg URL already says where to listen');
   const spaceId = flags['--space'] ?? '';
   const token = flags['--token'] ?? '';
   const speakers = oggUrl
@@ -189,6 +194,7 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
     throw new Error('--speakers with --space needs --token of someone on stage');
   return {
     url: parsed.origin,
+    listenUrl,
     spaceId,
     token,
     oggUrl,

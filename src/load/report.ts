@@ -50,7 +50,10 @@ export interface LoadReport {
   };
   options: Omit<LoadOptions, 'token'>;
   target: {
+    /** the node */
     url: string;
+    /** where the listeners connected: the node, or a cache in front of it (--listen-url) */
+    listenUrl: string;
     spaceId: string;
     tier: string;
     serverPid: number | null;

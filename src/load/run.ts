@@ -95,7 +95,8 @@ export async function runLoad(
       ogg ? `listening to ${o.oggUrl}` : `space ${space.spaceId} live with ${tokens.length} speaker bot(s)`,
     );
     const target = {
-      baseUrl: base,
+      // listeners may go through a cache in front of the node (--listen-url)
+      baseUrl: o.listenUrl || base,
       spaceId: space.spaceId,
       ...(ogg ? { streamPath: ogg.pathname + ogg.search } : {}),
     };
@@ -159,7 +160,7 @@ export async function runLoad(
       metrics,
       sampler,
       joiner,
-      target: { url: base, spaceId: space.spaceId, tier: o.tier, serverPid },
+      target: { url: base, listenUrl: o.listenUrl || base, spaceId: space.spaceId, tier: o.tier, serverPid },
       baseline,
       speakers: reading.speakers,
       stage: stageReport(reading, mixer),

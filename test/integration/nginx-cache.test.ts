@@ -6,25 +6,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { publishTone, type WeriftSpeaker } from '../helpers/werift-speaker.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 import { launchChromium } from '../helpers/browser.js';
-
-const NGINX = '/usr/sbin/nginx';
-const CONF = join(import.meta.dirname, '../../deploy/nginx/rostra-cache.conf');
+import { NGINX, startNginxEdge, type NginxEdge } from '../helpers/nginx-edge.js';
 
 let server: TestServer;
-let nginx: ChildProcess | null = null;
-let dir = '';
+let nginx: NginxEdge | null = null;
 let edge = '';
 let stage: TestSocket;
 let hlsPath = '';
@@ -39,76 +33,11 @@ const onRequest = (msg: unknown): void => {
   if (req.url?.includes('/hls/')) originHls++;
 };
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** the shipped config with only its three "# test:" lines pointed at this test */
-function renderConf(originPort: number, edgePort: number, cacheDir: string): string {
-  const shipped = readFileSync(CONF, 'utf8');
-  const lines = shipped.split('\n').map((line) => {
-    if (!/; # test: /.test(line)) return line;
-    if (line.includes('# test: cache path')) return line.replace('/var/cache/nginx/rostra', cacheDir);
-    if (line.includes('# test: origin')) return line.replace('127.0.0.1:8080', `127.0.0.1:${originPort}`);
-    if (line.includes('# test: listen')) return line.replace('listen 80;', `listen 127.0.0.1:${edgePort};`);
-    throw new Error(`unknown test marker: ${line}`);
-  });
-  const rendered = lines.join('\n');
-  assert.ok(
-    rendered.includes(cacheDir) && rendered.includes(`:${originPort};`) && rendered.includes(`:${edgePort};`),
-  );
-  return rendered;
-}
-
-async function startNginx(originPort: number): Promise<string> {
-  dir = mkdtempSync(join(tmpdir(), 'rostra-nginx-'));
-  chmodSync(dir, 0o755); // workers run as nobody when the test runs as root
-  mkdirSync(join(dir, 'tmp'));
-  const port = await freePort();
-  writeFileSync(join(dir, 'rostra-cache.conf'), renderConf(originPort, port, join(dir, 'cache')));
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    [
-      'daemon off;',
-      'worker_processes 1;',
-      'pid nginx.pid;',
-      'error_log stderr warn;',
-      'events { worker_connections 4096; }',
-      'http {',
-      '  access_log off;',
-      '  client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fcgi;',
-      '  uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;',
-      '  include rostra-cache.conf;',
-      '}',
-    ].join('\n'),
-  );
-  const child = spawn(NGINX, ['-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  nginx = child;
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
-    try {
-      await fetch(url + '/healthz');
-      return url;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`nginx did not start: ${stderr}`);
-}
-
 before(async () => {
   assert.ok(existsSync(NGINX), 'nginx is installed (apt-get install nginx)');
   server = await startTestServer({});
-  edge = await startNginx(server.rostra.port);
+  nginx = await startNginxEdge(server.rostra.port);
+  edge = nginx.url;
   const host = await signUp(server.url, 'host');
   const res = await api(server.url, 'POST', '/v1/spaces', {
     token: host.token,
@@ -130,14 +59,8 @@ after(async () => {
   unsubscribe('http.server.request.start', onRequest);
   await speaker?.close();
   stage?.close();
-  if (nginx && nginx.exitCode === null) {
-    const exited = new Promise((r) => nginx!.once('exit', r));
-    nginx.kill('SIGQUIT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    if (nginx.exitCode === null) nginx.kill('SIGKILL');
-  }
+  await nginx?.stop();
   await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const HINT = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/;
@@ -259,10 +182,20 @@ async function phase(n: number, seconds: number) {
   return figures;
 }
 
+/** rostra_hls_requests_total from the origin's /metrics */
+async function hlsRequestsMetric(): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^rostra_hls_requests_total (\d+)$/m.exec(text)?.[1] ?? NaN);
+}
+
 test('origin requests stay flat while LL-HLS listeners through nginx grow 4x', async () => {
+  const metric0 = await hlsRequestsMetric();
+  const origin0 = originHls;
   const small = await phase(50, 8);
   const large = await phase(200, 8);
   assert.equal(small.failures + large.failures, 0);
+  // the node's own counter agrees with the requests its HTTP server received below /hls/
+  assert.equal((await hlsRequestsMetric()) - metric0, originHls - origin0);
   const clientGrowth = large.clientPerS / small.clientPerS;
   const originGrowth = large.originPerS / small.originPerS;
   console.log(`client req/s x${clientGrowth.toFixed(2)}, origin req/s x${originGrowth.toFixed(2)}`);

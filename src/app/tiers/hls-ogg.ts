@@ -57,6 +57,8 @@ export class HlsOggTiers implements MediaTiers {
   readonly #hls: RetentionRegistry<HlsStream>;
   readonly #ogg = new RetentionRegistry<OggEntry>(0);
   readonly #opts: HlsOggTiersOptions;
+  /** LL-HLS requests that reached a stream on this node (behind a cache: what the cache let through) */
+  #hlsRequests = 0;
 
   constructor(opts: HlsOggTiersOptions) {
     this.#opts = opts;
@@ -70,7 +72,9 @@ export class HlsOggTiers implements MediaTiers {
 
   async hls(spaceId: SpaceId, file: string, query: URLSearchParams): Promise<HlsResponse | null> {
     const stream = this.#hls.get(spaceId);
-    return stream ? handleHlsRequest(stream, file, query) : null;
+    if (!stream) return null;
+    this.#hlsRequests++;
+    return handleHlsRequest(stream, file, query);
   }
 
   ogg(spaceId: SpaceId): { headers: Record<string, string>; attach(res: MediaSink): () => void } | null {
@@ -79,11 +83,16 @@ export class HlsOggTiers implements MediaTiers {
     return { headers: { ...OGG_RESPONSE_HEADERS }, attach: (res) => entry.fanout.attach(res) };
   }
 
-  /** streams held (live + ended within retention) and Ogg listeners attached */
-  stats(): { hlsStreams: number; oggStreams: number; oggListeners: number } {
+  /** streams held (live + ended within retention), Ogg listeners attached, LL-HLS requests so far */
+  stats(): { hlsStreams: number; oggStreams: number; oggListeners: number; hlsRequests: number } {
     let oggListeners = 0;
     for (const entry of this.#ogg.values()) oggListeners += entry.fanout.size;
-    return { hlsStreams: this.#hls.size, oggStreams: this.#ogg.size, oggListeners };
+    return {
+      hlsStreams: this.#hls.size,
+      oggStreams: this.#ogg.size,
+      oggListeners,
+      hlsRequests: this.#hlsRequests,
+    };
   }
 
   /** frees every stream (node shutdown); idempotent */
