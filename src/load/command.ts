@@ -67,5 +67,11 @@ export function summaryText(r: LoadReport): string {
       `server CPU: ${srv.usPerListenerSecond} µs per listener-second (net of baseline ${srv.netUsPerListenerSecond}), ` +
         `RSS ${Math.round(srv.rssPeakBytes / 2 ** 20)} MB peak, ${Math.round(srv.rssPerListenerBytes)} B per listener`,
     );
+  if (r.cpu.edge)
+    lines.push(
+      `edge (cache in front) CPU: ${r.cpu.edge.usPerListenerSecond} µs per listener-second, ${r.cpu.edge.avgPct} % of a core on average`,
+    );
+  if (r.origin.hlsRequestsPerSecond !== null && r.options.tier === 'hls')
+    lines.push(`LL-HLS requests that reached the node (steady): ${r.origin.hlsRequestsPerSecond} per second`);
   return lines.join('\n') + '\n';
 }

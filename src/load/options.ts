@@ -45,6 +45,8 @@ export interface LoadOptions {
   outDir: string;
   allowRemote: boolean;
   serverPid: number;
+  /** a cache in front of the node whose CPU is measured too (0 = none) */
+  edgePid: number;
   spawnServer: boolean;
   /** taskset -c list for the spawned server, e.g. "0" */
   serverCpus: string;
@@ -71,6 +73,7 @@ target
   --listen-url URL      listeners connect here instead of the node, e.g. a caching proxy or
                         CDN edge in front of it (docs/cdn.md); set-up and speaker bots still
                         talk to the node. Loopback only unless --allow-remote
+  --edge-pid PID        read that cache's CPU from /proc too (e.g. the nginx worker)
   --space ID            use this live Space instead of creating one
   --token JWT           with --space: publish as this account (must be on stage)
   --ogg-url URL         listen to this Ogg/Opus stream instead of a Space (e.g. an Icecast
@@ -213,6 +216,7 @@ export function parseLoadFlags(flags: Record<string, string>): LoadOptions {
     outDir: flags['--out'] ?? `load-reports/${new Date().toISOString().replace(/[:.]/g, '-')}`,
     allowRemote,
     serverPid: int(flags, '--server-pid', 0, 0, 2 ** 22),
+    edgePid: int(flags, '--edge-pid', 0, 0, 2 ** 22),
     spawnServer: flags['--spawn-server'] === 'true',
     serverCpus: flags['--server-cpus'] ?? '',
     quiet: flags['--quiet'] === 'true',

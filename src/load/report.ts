@@ -20,6 +20,8 @@ export interface Sample {
   clientCpuPct: number;
   /** CPU of the server over the last second, % of one core; null when not measured */
   serverCpuPct: number | null;
+  /** CPU of the cache in front of the node (--edge-pid), % of one core; null when not measured */
+  edgeCpuPct: number | null;
   serverRssMb: number | null;
   /** worst event-loop delay of the load tool in this second, ms: large = the tool itself lagged */
   toolLagMs: number;
@@ -116,6 +118,13 @@ export interface LoadReport {
       /** (peak RSS - baseline RSS) / peak listeners */
       rssPerListenerBytes: number;
     } | null;
+    /** a cache in front of the node (--edge-pid): its CPU in the same window; null when not measured */
+    edge: { usPerListenerSecond: number; avgPct: number } | null;
+  };
+  /** what reached the node itself in the steady window (from its /metrics) */
+  origin: {
+    /** LL-HLS requests per second the node answered; with a cache in front, what it let through */
+    hlsRequestsPerSecond: number | null;
   };
   speakers: SpeakerReport[];
   /** the speakers' path: before any listener (baseline) vs the steady window under load */

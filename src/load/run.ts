@@ -17,10 +17,10 @@ import { SpeakerBotThread } from './speaker/bot-thread.js';
 import type { BotsReading } from './speaker/bot-messages.js';
 import { readWav48kMono, tone } from './speaker/wav.js';
 import { renderChart } from './svg.js';
-import { readMixerCounters } from './speaker/stage-meter.js';
+import { hlsRequestRate, readNodeCounters } from './node-counters.js';
 import { Joiner } from './joiner.js';
 import { createTier, type ListenerTier } from './tiers/index.js';
-import { buildReport, stageReport, type MixerReadings } from './summary.js';
+import { buildReport, stageReport, type NodeReadings } from './summary.js';
 
 /** ms listeners get to close politely before their sockets are destroyed */
 const CLOSE_GRACE_MS = 1500;
@@ -105,17 +105,17 @@ export async function runLoad(
 
     // baseline before any listener: server CPU/RSS, mixer on-time, speaker-to-speaker delay
     let baseline = { pct: 0, rss: 0 };
-    const mixer: MixerReadings = { before: null, baselineEnd: null, steadyStart: null, end: null };
+    const mixer: NodeReadings = { before: null, baselineEnd: null, steadyStart: null, end: null };
     if (serverPid || bots) {
       // a freshly started server is still compiling and warming up, and the speakers' DTLS
       // handshakes have just run: measured at once, its "idle" CPU read ~2x the steady figure
       await sleep(o.settleS * 1000);
       const a = serverPid ? readProc(serverPid) : null;
-      mixer.before = ogg ? null : await readMixerCounters(base);
+      mixer.before = ogg ? null : await readNodeCounters(base);
       if (bots) bots.phase = 'baseline';
       await sleep(o.baselineS * 1000);
       if (bots) bots.phase = 'load';
-      mixer.baselineEnd = ogg ? null : await readMixerCounters(base);
+      mixer.baselineEnd = ogg ? null : await readNodeCounters(base);
       const b = serverPid ? readProc(serverPid) : null;
       if (a && b)
         baseline = {
@@ -125,7 +125,7 @@ export async function runLoad(
     }
 
     const t0 = Date.now();
-    const sampler = new Sampler(metrics, t0, serverPid);
+    const sampler = new Sampler(metrics, t0, serverPid, o.edgePid || null);
     joiner = new Joiner(o, tier, target, metrics);
     joiner.start();
     const endAt = t0 + o.durationS * 1000;
@@ -140,7 +140,7 @@ export async function runLoad(
       if (!metrics.steady && Date.now() >= steadyAt) {
         metrics.steady = true;
         if (bots) bots.phase = 'steady';
-        if (mixer.before) mixer.steadyStart = await readMixerCounters(base);
+        if (mixer.before) mixer.steadyStart = await readNodeCounters(base);
       }
       const s = sampler.sample();
       if (!o.quiet) print(progressLine(s, o.listeners));
@@ -150,7 +150,7 @@ export async function runLoad(
     sampler.stop();
     if (bots) bots.phase = 'load';
     const reading = bots ? await bots.read() : NO_BOTS;
-    if (mixer.before) mixer.end = await readMixerCounters(base);
+    if (mixer.before) mixer.end = await readNodeCounters(base);
     metrics.steady = false;
     const finishedAt = new Date().toISOString();
     const report = buildReport({
@@ -164,6 +164,7 @@ export async function runLoad(
       baseline,
       speakers: reading.speakers,
       stage: stageReport(reading, mixer),
+      origin: { hlsRequestsPerSecond: hlsRequestRate(mixer.steadyStart, mixer.end) },
       stoppedEarly: signal?.aborted ?? false,
       machine: {
         cpus: cpus().length,

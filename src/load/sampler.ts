@@ -13,12 +13,14 @@ export class Sampler {
   /** listener-seconds and CPU inside the steady window */
   steadyListenerS = 0;
   steadyServerUs = 0;
+  steadyEdgeUs = 0;
   steadyClientUs = 0;
   steadyFromS = -1;
   steadyToS = -1;
   /** the same over the whole run (used when the steady window never started) */
   allListenerS = 0;
   allServerUs = 0;
+  allEdgeUs = 0;
   allClientUs = 0;
   /** worst event-loop delay of this process in any one second, ms (a busy load tool) */
   maxToolLagMs = 0;
@@ -28,14 +30,18 @@ export class Sampler {
   #lastT = 0;
   #lastClient = selfCpuUs();
   #lastServer: number | null;
+  #lastEdge: number | null;
   #lastListeners = 0;
 
+  /** `edgePid`: a cache in front of the node whose CPU is measured like the server's */
   constructor(
     private readonly metrics: LoadMetrics,
     private readonly t0: number,
     private readonly serverPid: number | null,
+    private readonly edgePid: number | null = null,
   ) {
     this.#lastServer = serverPid ? (readProc(serverPid)?.cpuUs ?? null) : null;
+    this.#lastEdge = edgePid ? (readProc(edgePid)?.cpuUs ?? null) : null;
     this.#lag.enable();
     this.series.push({
       t: 0,
@@ -47,6 +53,7 @@ export class Sampler {
       failedJoins: 0,
       clientCpuPct: 0,
       serverCpuPct: null,
+      edgeCpuPct: null,
       serverRssMb: null,
       toolLagMs: 0,
     });
@@ -66,10 +73,13 @@ export class Sampler {
     const proc = this.serverPid ? readProc(this.serverPid) : null;
     const serverUs = proc && this.#lastServer !== null ? proc.cpuUs - this.#lastServer : null;
     if (proc) this.serverPeakRss = Math.max(this.serverPeakRss, proc.rssBytes);
+    const edge = this.edgePid ? readProc(this.edgePid) : null;
+    const edgeUs = edge && this.#lastEdge !== null ? edge.cpuUs - this.#lastEdge : null;
     this.stalledNow = m.sweep(now);
     const intervalListenerS = ((this.#lastListeners + m.connected) / 2) * dt;
     this.allListenerS += intervalListenerS;
     this.allServerUs += serverUs ?? 0;
+    this.allEdgeUs += edgeUs ?? 0;
     this.allClientUs += clientUs;
     const lagMs = Math.max(0, Math.round(this.#lag.max / 1e6 - 10));
     this.#lag.reset();
@@ -80,6 +90,7 @@ export class Sampler {
       // trapezoid: listeners at the start and end of this interval
       this.steadyListenerS += intervalListenerS;
       this.steadyServerUs += serverUs ?? 0;
+      this.steadyEdgeUs += edgeUs ?? 0;
       this.steadyClientUs += clientUs;
     }
     const s: Sample = {
@@ -92,6 +103,7 @@ export class Sampler {
       failedJoins: m.failedJoins,
       clientCpuPct: round1(clientUs / 1e4 / dt),
       serverCpuPct: serverUs === null ? null : round1(serverUs / 1e4 / dt),
+      edgeCpuPct: edgeUs === null ? null : round1(edgeUs / 1e4 / dt),
       serverRssMb: proc ? round1(proc.rssBytes / 2 ** 20) : null,
       toolLagMs: lagMs,
     };
@@ -99,6 +111,7 @@ export class Sampler {
     this.#lastT = t;
     this.#lastClient = client;
     this.#lastServer = proc?.cpuUs ?? this.#lastServer;
+    this.#lastEdge = edge?.cpuUs ?? this.#lastEdge;
     this.#lastListeners = m.connected;
     this.series.push(s);
     return s;
@@ -106,7 +119,10 @@ export class Sampler {
 }
 
 export function progressLine(s: Sample, requested: number): string {
-  const cpu = `cpu load ${s.clientCpuPct}%` + (s.serverCpuPct === null ? '' : ` server ${s.serverCpuPct}%`);
+  const cpu =
+    `cpu load ${s.clientCpuPct}%` +
+    (s.serverCpuPct === null ? '' : ` server ${s.serverCpuPct}%`) +
+    (s.edgeCpuPct === null ? '' : ` edge ${s.edgeCpuPct}%`);
   const rss = s.serverRssMb === null ? '' : ` rss ${s.serverRssMb}MB`;
   return (
     `t=${s.t.toFixed(0)}s listeners ${s.listeners}/${requested} delay p50 ${s.delayP50}ms p99 ${s.delayP99}ms` +

@@ -6,17 +6,17 @@ import { selfCpuUs } from './proc.js';
 import type { LoadReport, SpeakerReport } from './report.js';
 import type { Sampler } from './sampler.js';
 import type { BotsReading } from './speaker/bot-messages.js';
-import { onTimeRate, type MixerCounters } from './speaker/stage-meter.js';
+import { onTimeRate, type NodeCounters } from './node-counters.js';
 
-/** /metrics mixer counters at the edges of the baseline and steady windows */
-export interface MixerReadings {
-  before: MixerCounters | null;
-  baselineEnd: MixerCounters | null;
-  steadyStart: MixerCounters | null;
-  end: MixerCounters | null;
+/** the node's /metrics counters at the edges of the baseline and steady windows */
+export interface NodeReadings {
+  before: NodeCounters | null;
+  baselineEnd: NodeCounters | null;
+  steadyStart: NodeCounters | null;
+  end: NodeCounters | null;
 }
 
-export function stageReport(bots: BotsReading, m: MixerReadings): LoadReport['stage'] {
+export function stageReport(bots: BotsReading, m: NodeReadings): LoadReport['stage'] {
   return {
     speakerToSpeakerMs: bots.speakerToSpeakerMs,
     unmatchedForwarded: bots.unmatchedForwarded,
@@ -39,6 +39,7 @@ export interface ReportInput {
   baseline: { pct: number; rss: number };
   speakers: SpeakerReport[];
   stage: LoadReport['stage'];
+  origin: LoadReport['origin'];
   stoppedEarly: boolean;
   machine: LoadReport['machine'];
 }
@@ -57,6 +58,9 @@ export function buildReport(i: ReportInput): LoadReport {
   const steadyS = steady ? Math.max(1e-3, s.steadyToS - s.steadyFromS) : elapsedS;
   const serverMeasured = i.target.serverPid !== null && series.some((p) => p.serverCpuPct !== null);
   const serverPcts = series.map((p) => p.serverCpuPct ?? 0);
+  const edgeMeasured = series.some((p) => p.edgeCpuPct !== null);
+  const edgeUs = steady ? s.steadyEdgeUs : s.allEdgeUs;
+  const edgePcts = series.map((p) => p.edgeCpuPct ?? 0);
   const baselineUsPerS = i.baseline.pct * 1e4;
   return {
     version: 1,
@@ -125,7 +129,14 @@ export function buildReport(i: ReportInput): LoadReport {
               m.peakConnected > 0 ? Math.round((s.serverPeakRss - i.baseline.rss) / m.peakConnected) : 0,
           }
         : null,
+      edge: edgeMeasured
+        ? {
+            usPerListenerSecond: listenerS > 0 ? round(edgeUs / listenerS, 2) : 0,
+            avgPct: round(edgePcts.reduce((a, b) => a + b, 0) / Math.max(1, edgePcts.length)),
+          }
+        : null,
     },
+    origin: i.origin,
     speakers: i.speakers,
     stage: i.stage,
     series,

@@ -13,24 +13,20 @@ import { join } from 'node:path';
 
 export const NGINX = '/usr/sbin/nginx';
 const CONF = join(import.meta.dirname, '../../deploy/nginx/rostra-cache.conf');
-/** what the access log holds per request, when asked for: who answered it, and the path */
-const LOG_FORMAT = "log_format rostra_edge '$upstream_addr $uri';";
 
 export interface NginxEdge {
   /** http://127.0.0.1:port of the edge */
   url: string;
   /** the master process */
   pid: number;
-  /** requests so far for paths containing `part` that went to the origin (needs `accessLog`) */
-  originRequests(part: string): Promise<number>;
+  /** the worker process, which does the serving (worker_processes 1) */
+  workerPid: number;
   stop(): Promise<void>;
 }
 
 export interface NginxEdgeOptions {
   /** pin nginx with taskset -c (e.g. "1") */
   cpus?: string;
-  /** log every request (buffered), for originRequests() */
-  accessLog?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -64,7 +60,6 @@ export async function startNginxEdge(originPort: number, opts: NginxEdgeOptions 
   chmodSync(dir, 0o755); // workers run as nobody when this runs as root
   mkdirSync(join(dir, 'tmp'));
   const port = await freePort();
-  const accessLog = join(dir, 'access.log');
   writeFileSync(join(dir, 'rostra-cache.conf'), renderEdgeConf(originPort, port, join(dir, 'cache')));
   writeFileSync(
     join(dir, 'nginx.conf'),
@@ -77,10 +72,7 @@ export async function startNginxEdge(originPort: number, opts: NginxEdgeOptions 
       'error_log stderr warn;',
       'events { worker_connections 18000; }',
       'http {',
-      ...(opts.accessLog
-        ? [`  ${LOG_FORMAT}`, `  access_log ${accessLog} rostra_edge buffer=256k flush=1s;`]
-        : []),
-      ...(opts.accessLog ? [] : ['  access_log off;']),
+      '  access_log off;',
       '  client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fcgi;',
       '  uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;',
       '  include rostra-cache.conf;',
@@ -109,17 +101,8 @@ export async function startNginxEdge(originPort: number, opts: NginxEdgeOptions 
     if (child.exitCode !== null) break;
     try {
       await fetch(url + '/healthz');
-      return {
-        url,
-        pid: child.pid ?? 0,
-        originRequests: async (part) => {
-          // USR1 makes nginx reopen its logs, which writes out what the buffer holds
-          child.kill('SIGUSR1');
-          await new Promise((r) => setTimeout(r, 300));
-          return countOrigin(accessLog, part);
-        },
-        stop,
-      };
+      const pid = child.pid ?? 0;
+      return { url, pid, workerPid: childrenOf(pid)[0] ?? 0, stop };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -128,13 +111,15 @@ export async function startNginxEdge(originPort: number, opts: NginxEdgeOptions 
   throw new Error(`nginx did not start: ${stderr}`);
 }
 
-/** access-log lines for `part` that nginx sent upstream ($upstream_addr is "-" for a cache answer) */
-function countOrigin(log: string, part: string): number {
-  if (!existsSync(log)) return 0;
-  let n = 0;
-  for (const line of readFileSync(log, 'utf8').split('\n')) {
-    const space = line.indexOf(' ');
-    if (space > 0 && line.slice(0, space) !== '-' && line.includes(part, space)) n++;
+/** pids of a process's children (Linux /proc) */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
   }
-  return n;
 }

@@ -3,8 +3,7 @@
  * - speaker-to-speaker delay: every bot notes when it sent each Opus payload; every bot that
  *   receives a forwarded packet (the server forwards payloads unchanged) looks the payload up
  *   and records now - sent, ms. Needs 2+ speaker bots in this process (same clock).
- * - the mixer's on-time rate from the node's /metrics counters (rostra_mixer_frames_total,
- *   rostra_mixer_late_ticks_total) over a window.
+ * (the mixer's on-time rate comes from the node's /metrics: ../node-counters.ts)
  * Phases: `baseline` (before any listener joins), `steady` (the steady window), others only
  * count into the whole-run histogram.
  */
@@ -48,33 +47,4 @@ export class StageMeter {
     if (this.phase === 'baseline') this.baseline.record(ms);
     else if (this.phase === 'steady') this.steady.record(ms);
   }
-}
-
-export interface MixerCounters {
-  frames: number;
-  lateTicks: number;
-}
-
-/** reads the mixer counters from GET /metrics; null when the node does not expose them */
-export async function readMixerCounters(baseUrl: string): Promise<MixerCounters | null> {
-  try {
-    const res = await fetch(`${baseUrl}/metrics`);
-    if (res.status !== 200) return null;
-    const text = await res.text();
-    const read = (name: string) =>
-      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
-    const frames = read('rostra_mixer_frames_total');
-    const lateTicks = read('rostra_mixer_late_ticks_total');
-    return Number.isFinite(frames) && Number.isFinite(lateTicks) ? { frames, lateTicks } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** share of mixer ticks on time between two readings; null when unknown or no frames */
-export function onTimeRate(a: MixerCounters | null, b: MixerCounters | null): number | null {
-  if (!a || !b) return null;
-  const frames = b.frames - a.frames;
-  if (frames <= 0) return null;
-  return Math.round((1 - (b.lateTicks - a.lateTicks) / frames) * 10_000) / 10_000;
 }
