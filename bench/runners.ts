@@ -36,7 +36,11 @@ export const RAW_TIER_ENV = {
 const durationOf = (s: RunShape) => s.duration || (s.storm ? 20 : Math.round(20 + s.listeners / 500));
 
 /** The load tool on core 1 with these flags; resolves with its report. */
-export function runLoad(shape: RunShape, flags: string[], env: Record<string, string> = {}): Promise<LoadReport> {
+export function runLoad(
+  shape: RunShape,
+  flags: string[],
+  env: Record<string, string> = {},
+): Promise<LoadReport> {
   const all = [
     ...flags,
     '--listeners',

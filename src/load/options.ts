@@ -81,7 +81,8 @@ target
 
 load
   --tier NAME           websocket (default), ogg (listen.opus) or hls (LL-HLS: two HTTP
-                        requests per 200 ms part per listener, an origin without a CDN)
+                        requests per 400 ms part per listener; straight at the node unless
+                        --listen-url points at a cache in front of it)
   --listeners N         simulated listeners (default 100). One process holds up to about
                         19,900 sockets (ulimit -n 20000 here, minus ${FD_RESERVE} for itself);
                         counts above what \`ulimit -n\` allows are refused: run several

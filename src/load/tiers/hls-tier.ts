@@ -2,8 +2,9 @@
  * LL-HLS tier listeners: a minimal low-latency client per listener over keep-alive HTTP —
  *   GET playlist.m3u8[?_HLS_msn=M&_HLS_part=P]  -> the PRELOAD-HINT part and its media time
  *   GET part-M.P.m4s (blocks at the live edge)  -> audio (bytes counted, never decoded)
- * then again from the part it got. Two requests per part (~200 ms), so this tier costs far
- * more per listener than the socket tiers: it measures an origin without a CDN in front.
+ * then again from the part it got. Two requests per part (400 ms), so this tier costs far
+ * more per listener than the socket tiers, at the origin unless a cache is in front of it
+ * (--listen-url) and in the load tool either way (~0.85–1.2 ms per listener-second).
  * Delay behind live: arrival - (EXT-X-PROGRAM-DATE-TIME of the part's segment + the durations
  * of the parts before it), the server's mix clock, like the WebSocket tier.
  */
