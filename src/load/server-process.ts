@@ -31,7 +31,7 @@ export async function spawnServer(cpus: string): Promise<ServerProcess> {
   const child: ChildProcess = spawn(cmd, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = exitOf(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(
@@ -57,15 +57,29 @@ export async function spawnServer(cpus: string): Promise<ServerProcess> {
     pid: child.pid ?? 0,
     stop() {
       stopping ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-          await exited;
-          clearTimeout(timer);
-        }
+        await endChild(child, exited, 'SIGTERM', 5000);
         rmSync(dataDir, { recursive: true, force: true });
       })();
       return stopping;
     },
   };
+}
+
+/** resolves when `child` has exited (take it right after spawn, before it can exit) */
+export function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => child.once('exit', () => resolve()));
+}
+
+/** ends a child process politely with `signal`, then with SIGKILL after `graceMs` */
+export async function endChild(
+  child: ChildProcess,
+  exited: Promise<void>,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { endChild, exitOf } from '../../src/load/server-process.js';
 
 export const NGINX = '/usr/sbin/nginx';
 const CONF = join(import.meta.dirname, '../../deploy/nginx/rostra-cache.conf');
@@ -84,16 +85,11 @@ export async function startNginxEdge(originPort: number, opts: NginxEdgeOptions 
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const exited = exitOf(child);
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGQUIT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await endChild(child, exited, 'SIGQUIT', 3000);
       rmSync(dir, { recursive: true, force: true });
     })());
   const url = `http://127.0.0.1:${port}`;

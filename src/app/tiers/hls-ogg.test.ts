@@ -54,7 +54,8 @@ void describe('hls and ogg tiers', () => {
     assert.equal(await t.hls(asSpaceId('otherAAAAAAA'), 'playlist.m3u8', q), null);
     // the header pages (one write) at attach, then 12 pages of 10 frames
     assert.equal(listener.chunks.length, 1 + 12);
-    assert.deepEqual(t.stats(), { hlsStreams: 1, oggStreams: 1, oggListeners: 1 });
+    // one request reached a stream (the other Space has none here: not counted)
+    assert.deepEqual(t.stats(), { hlsStreams: 1, oggStreams: 1, oggListeners: 1, hlsRequests: 1 });
     t.close();
   });
 
@@ -77,7 +78,8 @@ void describe('hls and ogg tiers', () => {
     assert.equal(t.sinks[0]?.create({ id: space, recording: false }), null);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await t.hls(space, 'playlist.m3u8', q), null, 'freed after retainMs');
-    assert.deepEqual(t.stats(), { hlsStreams: 0, oggStreams: 0, oggListeners: 0 });
+    // the request for the ended stream counted; the one after it was freed did not
+    assert.deepEqual(t.stats(), { hlsStreams: 0, oggStreams: 0, oggListeners: 0, hlsRequests: 1 });
   });
 
   void it('a Space closed without ending (shutdown, failover) drops both streams at once', async () => {
