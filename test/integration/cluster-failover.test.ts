@@ -54,11 +54,20 @@ test('the home is cut off: another node takes the Space within the lease ttl, li
         .status,
       200,
     );
+    // the first mixed tone waits for node0's mixer thread, which loads its modules when the
+    // Space goes live (~1 s from source under tsx, more on a busy machine: 5 s once ran out in CI)
+    const unmutedAt = Date.now();
     await until(
       () => p1.frames.some((f) => f.tone > TONE) && p2.frames.some((f) => f.tone > TONE),
-      5000,
+      10_000,
       'tone on both edges',
-    );
+    ).catch((e: unknown) => {
+      // frames without the tone: the mix reaches the edges but not the speaker; none: the mix does not
+      const seen = (p: ListenProbe) =>
+        `${p.frames.length} frames, loudest ${Math.max(0, ...p.frames.map((f) => f.tone))}`;
+      throw new Error(`${(e as Error).message} (edge 1: ${seen(p1)}; edge 2: ${seen(p2)})`, { cause: e });
+    });
+    console.log(`# failover (in-process): tone on both edges ${Date.now() - unmutedAt} ms after unmute`);
     // a second speaker, brought up from an edge: raises a hand there, publishes through it (WHIP proxied)
     const bob = await signUp(d, 'bob');
     const bobListen = await TestSocket.open(d, `/v1/spaces/${spaceId}/listen`, bob.token);
