@@ -4,25 +4,10 @@ import type { WebSocket } from 'ws';
 import { TypedEmitter } from '../core/events.js';
 import { silentLogger } from '../core/log.js';
 import { anonymous, makeRoom, user } from '../core/space/testing/fixture.js';
-import { WS_READY_STATE, type FanoutSocket } from '../audience/ws/socket.js';
+import { WS_READY_STATE } from '../audience/ws/socket.js';
+import { CountingSocket } from '../audience/ws/test-kit.js';
 import type { StagePlane, StagePlaneEvents } from './stage-plane.js';
 import { SpaceRuntime } from './space-runtime.js';
-
-/** a listen socket that only records what it is sent (the fan-out's socket interface) */
-class RecordingSocket implements FanoutSocket {
-  readyState: number = WS_READY_STATE.open;
-  bufferedAmount = 0;
-  sent = 0;
-  send(): void {
-    this.sent++;
-  }
-  close(): void {
-    this.readyState = WS_READY_STATE.closed;
-  }
-  terminate(): void {
-    this.readyState = WS_READY_STATE.closed;
-  }
-}
 
 /** the stage plane's port with nothing behind it: these tests are about listeners only */
 function idleStage(): StagePlane {
@@ -44,7 +29,7 @@ async function runtime() {
   const f = await makeRoom();
   const rt = new SpaceRuntime(f.room, idleStage(), silentLogger, 3, () => {});
   const attach = (actor: ReturnType<typeof user>) => {
-    const socket = new RecordingSocket();
+    const socket = new CountingSocket();
     const detach = rt.attachListener(socket as unknown as WebSocket, actor, null);
     return { socket, detach };
   };

@@ -2,26 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asUserId } from '../../protocol/ids.js';
 import { AudienceFanout } from './fanout.js';
-import { WS_READY_STATE, type FanoutSocket } from './socket.js';
-import { toneFrames } from './test-kit.js';
-
-/** A socket with the real interface that only counts what it is sent (no network). */
-class CountingSocket implements FanoutSocket {
-  readyState: number = WS_READY_STATE.open;
-  bufferedAmount = 0;
-  sent = 0;
-  last: Buffer | null = null;
-  send(data: Buffer): void {
-    this.sent++;
-    this.last = data;
-  }
-  close(): void {
-    this.readyState = WS_READY_STATE.closed;
-  }
-  terminate(): void {
-    this.readyState = WS_READY_STATE.closed;
-  }
-}
+import { WS_READY_STATE } from './socket.js';
+import { CountingSocket, toneFrames } from './test-kit.js';
 
 /**
  * ns for one listener to join and leave while `n` others are attached (what a join costs the

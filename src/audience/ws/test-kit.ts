@@ -10,7 +10,12 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { FRAME_SAMPLES, SAMPLE_RATE, type AudioFrame } from '../../protocol/audience.js';
 import { asUserId } from '../../protocol/ids.js';
 import type { AudienceFanout } from './fanout.js';
-import { AUDIENCE_WS_SERVER_OPTIONS, configureListenSocket } from './socket.js';
+import {
+  AUDIENCE_WS_SERVER_OPTIONS,
+  WS_READY_STATE,
+  configureListenSocket,
+  type FanoutSocket,
+} from './socket.js';
 
 export interface TestServer {
   url: string;
@@ -133,5 +138,23 @@ export class ToneSource {
       this.#pcm[i] = Math.round(v * 32767);
     }
     return { seq: this.#seq++ >>> 0, mixedAt: Date.now(), opus: this.#encoder.encode(this.#pcm) };
+  }
+}
+
+/** A socket with the real interface that only counts what it is sent (no network). */
+export class CountingSocket implements FanoutSocket {
+  readyState: number = WS_READY_STATE.open;
+  bufferedAmount = 0;
+  sent = 0;
+  last: Buffer | null = null;
+  send(data: Buffer): void {
+    this.sent++;
+    this.last = data;
+  }
+  close(): void {
+    this.readyState = WS_READY_STATE.closed;
+  }
+  terminate(): void {
+    this.readyState = WS_READY_STATE.closed;
   }
 }
