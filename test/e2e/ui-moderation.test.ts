@@ -99,10 +99,13 @@ void describe('scheduling and moderation in the web app', { timeout: 120_000 }, 
   });
 
   void test("a speaker unmutes; the host's mute turns their indicator back to MUTED", async () => {
+    // the host opens the speaker's menu first: unmuting rebuilds the tile under it, and the
+    // menu must stay open (it snapped shut mid-click once, in CI)
+    await host.click(`${member(fanHandle)} summary`);
     await fan.click('[data-testid=mic-toggle]');
     await fan.waitForSelector('[data-testid=mic-state][data-state=live]');
-    await host.waitForSelector(`${member(fanHandle)}[data-muted=false]`);
-    await act(host, fanHandle, 'mute');
+    await host.waitForSelector(`${member(fanHandle)}[data-muted=false] details[open]`);
+    await host.click(`${member(fanHandle)} [data-testid=mute]`);
     await fan.waitForSelector('[data-testid=mic-state][data-state=muted]', { timeout: 5_000 });
     await host.waitForSelector(`${member(fanHandle)}[data-muted=true]`);
   });

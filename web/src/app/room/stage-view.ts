@@ -46,7 +46,12 @@ export function stageView(actions: RoomActions): { el: HTMLElement; render: (s: 
           s.me === m.userId,
           mod ? memberMenu(m, s, actions) : null,
         );
-        if (tile) tile.li.replaceWith(li);
+        if (tile) {
+          // a moderator's open menu stays open when the tile is rebuilt under it (the person
+          // connected, unmuted…): it snapped shut mid-click before
+          if (tile.li.querySelector('details[open]')) li.querySelector('details')?.setAttribute('open', '');
+          tile.li.replaceWith(li);
+        }
         tile = { li, key };
         tiles.set(m.userId, tile);
       }
