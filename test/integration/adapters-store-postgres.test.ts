@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { runStoreConformance, space } from '../../src/core/ports/store.conformance.js';
 import { PG_MIGRATIONS, PostgresStore } from '../../src/adapters/store-postgres/index.js';
+import { runWebhookOutboxConformance } from '../../src/core/ports/webhook-outbox.conformance.js';
 
 const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUN = `rostra_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
@@ -30,6 +31,30 @@ runStoreConformance('postgres', async () => {
     },
     cleanup: async () => {
       await store.close();
+      await dropSchema(schema);
+    },
+  };
+});
+
+runWebhookOutboxConformance('postgres', async () => {
+  const schema = freshSchema();
+  let store = await PostgresStore.open({ connectionString: PG_URL, schema });
+  const opened = [store];
+  return {
+    outbox: store.webhooks,
+    second: async () => {
+      const other = await PostgresStore.open({ connectionString: PG_URL, schema });
+      opened.push(other);
+      return other.webhooks;
+    },
+    reopen: async () => {
+      await store.close();
+      store = await PostgresStore.open({ connectionString: PG_URL, schema });
+      opened.push(store);
+      return store.webhooks;
+    },
+    cleanup: async () => {
+      for (const s of opened) await s.close();
       await dropSchema(schema);
     },
   };

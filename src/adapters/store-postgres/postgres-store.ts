@@ -23,6 +23,7 @@ import type {
   Store,
 } from '../../core/ports/store.js';
 import { migratePg } from './migrate.js';
+import { PostgresWebhookOutbox } from './webhook-outbox.js';
 import { reminderSql } from './reminders.js';
 import {
   INT8_TYPES,
@@ -65,11 +66,14 @@ const isUniqueViolation = (e: unknown, constraint: string): boolean =>
 export class PostgresStore implements Store {
   readonly schema: string;
   readonly #pool: Pool;
+  /** the webhook outbox on the same database (src/core/ports/webhook-outbox.ts) */
+  readonly webhooks: PostgresWebhookOutbox;
   #closed = false;
 
   private constructor(pool: Pool, schema: string) {
     this.#pool = pool;
     this.schema = schema;
+    this.webhooks = new PostgresWebhookOutbox((sql, values) => this.#query(sql, values));
   }
 
   /** Connects, creates the schema if needed and applies pending migrations. */

@@ -60,8 +60,44 @@ CREATE TABLE bans (
 );
 `,
   },
-];
+  {
+    version: 2,
+    name: 'webhook_outbox',
+    sql: `
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  space_id TEXT,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  -- the node attempting it and until when (ms); NULL when no attempt is under way
+  lease_owner TEXT,
+  lease_until BIGINT,
+  last_attempt_at BIGINT,
+  last_status INTEGER,
+  last_error TEXT,
+  delivered_at BIGINT
+);
+CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (state, next_attempt_at);
+CREATE INDEX webhook_deliveries_created_idx ON webhook_deliveries (created_at);
+CREATE INDEX webhook_deliveries_space_idx ON webhook_deliveries (space_id, created_at);
 
+CREATE TABLE space_webhooks (
+  space_id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  set_by TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+`,
+  },
+];
 /** The DDL of the table that records applied migrations (portable too). */
 export const SCHEMA_MIGRATIONS_DDL = `
 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -8,6 +8,7 @@ import { runStoreConformance, account, space } from '../../core/ports/store.conf
 import type { Store } from '../../core/ports/store.js';
 import { SqliteStore } from './sqlite-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { runWebhookOutboxConformance } from '../../core/ports/webhook-outbox.conformance.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'rostra-sqlite-'));
 
@@ -111,4 +112,34 @@ void describe('SqliteStore', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+runWebhookOutboxConformance('sqlite :memory:', async () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  return { outbox: store.webhooks, cleanup: () => store.close() };
+});
+
+runWebhookOutboxConformance('sqlite file', async () => {
+  const dir = tempDir();
+  const path = join(dir, 'rostra.db');
+  let store = new SqliteStore({ path });
+  const opened: SqliteStore[] = [store];
+  return {
+    outbox: store.webhooks,
+    second: async () => {
+      const other = new SqliteStore({ path });
+      opened.push(other);
+      return other.webhooks;
+    },
+    reopen: async () => {
+      await store.close();
+      store = new SqliteStore({ path });
+      opened.push(store);
+      return store.webhooks;
+    },
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });

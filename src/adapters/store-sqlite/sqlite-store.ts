@@ -22,6 +22,7 @@ import type {
   Store,
 } from '../../core/ports/store.js';
 import { migrate } from './migrate.js';
+import { SqliteWebhookOutbox } from './webhook-outbox.js';
 import {
   ORDER_BY_STATE,
   PATCH_COLUMNS,
@@ -58,6 +59,8 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   /** prepared statements by SQL text; preparing costs more than running a small query */
   readonly #statements = new Map<string, Database.Statement>();
+  /** the webhook outbox on the same database (src/core/ports/webhook-outbox.ts) */
+  readonly webhooks: SqliteWebhookOutbox;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -75,6 +78,11 @@ export class SqliteStore implements Store {
       throw e;
     }
     this.#db = db;
+    this.webhooks = new SqliteWebhookOutbox(
+      db,
+      (sql) => this.#sql(sql),
+      (fn) => this.#run(fn),
+    );
   }
 
   /** 'wal' for files, 'memory' for ':memory:' */

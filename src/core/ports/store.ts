@@ -5,6 +5,7 @@
  */
 import type { SpaceId, UserId } from '../../protocol/ids.js';
 import type { SpaceInfo, SpaceState } from '../../protocol/space.js';
+import type { WebhookOutbox } from './webhook-outbox.js';
 
 export interface AccountRecord {
   id: UserId;
@@ -64,6 +65,9 @@ export interface Store {
   addBan(ban: BanRecord): Promise<void>;
   isBanned(spaceId: SpaceId, userId: UserId): Promise<boolean>;
   listBans(spaceId: SpaceId): Promise<BanRecord[]>;
+
+  /** the durable queue of outgoing webhooks, in the same database (./webhook-outbox.ts) */
+  readonly webhooks: WebhookOutbox;
 
   /** idempotent */
   close(): Promise<void>;

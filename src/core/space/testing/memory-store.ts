@@ -14,12 +14,14 @@ import type {
   SpaceRecord,
   Store,
 } from '../../ports/store.js';
+import { MemoryWebhookOutbox } from './memory-outbox.js';
 
 export class MemoryStore implements Store {
   readonly accounts = new Map<UserId, AccountRecord>();
   readonly spaces = new Map<SpaceId, SpaceRecord>();
   readonly reminders = new Map<SpaceId, Set<UserId>>();
   readonly bans = new Map<SpaceId, Map<UserId, BanRecord>>();
+  readonly webhooks = new MemoryWebhookOutbox();
   /** number of updateSpace calls, for tests that count writes */
   updates = 0;
 
