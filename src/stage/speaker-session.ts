@@ -55,6 +55,15 @@ export type SpeakerSessionEvents = {
 /** ms to wait for ICE gathering on the server side before answering anyway */
 const GATHER_TIMEOUT_MS = 3000;
 
+/**
+ * Video codecs named only so that werift can answer an offer that also carries video (it
+ * refuses an m-line that shares no codec with its own list): such m-lines are answered
+ * inactive and nothing on them is read. The stage is audio only (docs/stage.md, "WHIP clients").
+ */
+const ANSWERABLE_VIDEO = ['H264', 'VP8', 'VP9', 'AV1', 'H265'].map(
+  (name) => new RTCRtpCodecParameters({ mimeType: `video/${name}`, clockRate: 90_000 }),
+);
+
 export class SpeakerSession {
   readonly events = new TypedEmitter<SpeakerSessionEvents>();
   readonly #pc: RTCPeerConnection;
@@ -74,6 +83,7 @@ export class SpeakerSession {
     this.#pc = new RTCPeerConnection({
       codecs: {
         audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
+        video: ANSWERABLE_VIDEO,
       },
       iceServers: [], // no STUN/TURN: host candidates only
       bundlePolicy: 'max-bundle', // one ICE/DTLS transport for all 13 m-lines
@@ -83,6 +93,7 @@ export class SpeakerSession {
     });
     this.#pc.connectionStateChange.subscribe((s) => this.#onConnectionState(s));
     this.#pc.onTrack.subscribe((track) => {
+      if (track.kind !== 'audio') return;
       track.onReceiveRtp.subscribe((rtp) => {
         if (this.#state === 'closed') return;
         this.#lastRtpAt = Date.now();
@@ -124,6 +135,8 @@ export class SpeakerSession {
     // werift creates transceivers for remote m-lines as recvonly; make the slots send, or the
     // answer would mark them inactive (port 0) and the browser would never play them
     for (const t of this.#slots) t.setDirection('sendonly');
+    // a video m-line (OBS's WHIP output always offers one) is answered inactive: nothing is sent on it
+    for (const t of this.#pc.getTransceivers()) if (t.kind !== 'audio') t.setDirection('inactive');
     await this.#pc.setLocalDescription(await this.#pc.createAnswer());
     await this.#gathered();
     const sdp = this.#pc.localDescription?.sdp;

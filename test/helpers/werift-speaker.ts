@@ -9,7 +9,7 @@
  * instead of hanging.
  */
 import { Encoder } from '@evan/opus';
-import { RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 import { STAGE_SLOTS } from '../../src/stage/stage-media.js';
 import { sine } from './audio-goertzel.js';
 import { speakerPeer } from '../../src/load/speaker/peer.js';
@@ -17,6 +17,8 @@ import { speakerPeer } from '../../src/load/speaker/peer.js';
 export interface WeriftSpeaker {
   /** WHIP session URL (Location) */
   location: string;
+  /** the SDP offer sent and the answer the server gave */
+  sdp: { offer: string; answer: string };
   /** stops sending and closes the peer; idempotent */
   close(): Promise<void>;
 }
@@ -31,6 +33,13 @@ export interface PublishOptions {
   attemptMs?: number;
   /** when to stop starting new attempts (from the call); default two attempts' worth */
   withinMs?: number;
+  /**
+   * recvonly audio m-lines after the send one: STAGE_SLOTS (the web app's offer, to hear the
+   * others) by default; 0 is a plain WHIP client's offer (OBS, GStreamer's whipsink)
+   */
+  recvSlots?: number;
+  /** also offer a sendonly H.264 video m-line, as OBS does (no video is sent on it) */
+  video?: boolean;
 }
 
 /**
@@ -72,7 +81,7 @@ async function publishOnce(
   opts: PublishOptions,
   ms: number,
 ): Promise<WeriftSpeaker> {
-  const pc = speakerPeer();
+  const pc = opts.video ? obsLikePeer() : speakerPeer();
   let waitingFor = 'ICE gathering';
   const abort = new AbortController();
   const timeout = new Promise<never>((_, reject) => {
@@ -86,7 +95,9 @@ async function publishOnce(
   }, ms);
   const connect = async () => {
     const send = pc.addTransceiver('audio', { direction: 'sendonly' });
-    for (let i = 0; i < STAGE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    for (let i = 0; i < (opts.recvSlots ?? STAGE_SLOTS); i++)
+      pc.addTransceiver('audio', { direction: 'recvonly' });
+    if (opts.video) pc.addTransceiver('video', { direction: 'sendonly' });
     await pc.setLocalDescription(await pc.createOffer());
     while (pc.iceGatheringState !== 'complete' && !abort.signal.aborted)
       await new Promise((r) => setTimeout(r, 20));
@@ -108,7 +119,8 @@ async function publishOnce(
     );
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     await connected;
-    return { send, location: res.headers.get('location') ?? '' };
+    const sdp = { offer: pc.localDescription?.sdp ?? '', answer };
+    return { send, location: res.headers.get('location') ?? '', sdp };
   };
   let session: Awaited<ReturnType<typeof connect>>;
   try {
@@ -120,19 +132,42 @@ async function publishOnce(
   } finally {
     clearTimeout(timer);
   }
-  return sendTone(pc, session.send, session.location, opts);
+  return sendTone(pc, session, opts);
+}
+
+/** a peer that offers Opus audio and H.264 video, like OBS's WHIP output */
+function obsLikePeer(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/H264',
+          clockRate: 90_000,
+          parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+        }),
+      ],
+    },
+    iceServers: [],
+    iceUseIpv6: false,
+    bundlePolicy: 'max-bundle',
+  });
 }
 
 function sendTone(
   pc: RTCPeerConnection,
-  send: ReturnType<RTCPeerConnection['addTransceiver']>,
-  location: string,
+  session: {
+    send: ReturnType<RTCPeerConnection['addTransceiver']>;
+    location: string;
+    sdp: WeriftSpeaker['sdp'];
+  },
   opts: PublishOptions,
 ): WeriftSpeaker {
-  const stop = sendToneRtp(send, opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000);
+  const stop = sendToneRtp(session.send, opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000);
   let closed: Promise<void> | null = null;
   return {
-    location,
+    location: session.location,
+    sdp: session.sdp,
     close() {
       closed ??= (async () => {
         stop();
