@@ -85,7 +85,13 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['src/stage/**/*.ts', 'src/audience/**/*.ts', 'src/control/**/*.ts', 'src/recording/**/*.ts'],
+    files: [
+      'src/stage/**/*.ts',
+      'src/audience/**/*.ts',
+      'src/control/**/*.ts',
+      'src/recording/**/*.ts',
+      'src/captions/**/*.ts',
+    ],
     rules: restrict(['**/adapters/**', '**/app/**']),
   },
   {

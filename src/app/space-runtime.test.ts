@@ -19,6 +19,7 @@ function idleStage(): StagePlane {
     closeUser: () => {},
     setAudible: () => {},
     openSpace: () => {},
+    setSpeechTap: () => {},
     closeSpace: () => {},
     stats: () => ({ frames: 0, lateTicks: 0 }),
     close: () => Promise.resolve(),

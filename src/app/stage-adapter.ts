@@ -22,6 +22,7 @@ export function createStagePlane(log: Logger, ice: IceOptions = {}): StagePlane 
 
   media.events.on('frame', (spaceId, frame) => events.safeEmit('frame', spaceId, frame));
   media.events.on('levels', (spaceId, levels) => events.safeEmit('levels', spaceId, levels));
+  media.events.on('speech', (spaceId, endsAt, chunks) => events.safeEmit('speech', spaceId, endsAt, chunks));
   media.events.on('publishing', (spaceId, userId, up) => events.safeEmit('publishing', spaceId, userId, up));
   media.events.on('slots', (spaceId, userId, slots) => {
     const bySlot: Record<string, UserId> = {};
@@ -63,6 +64,9 @@ export function createStagePlane(log: Logger, ice: IceOptions = {}): StagePlane 
     },
     openSpace(spaceId, timelineOrigin) {
       media.openSpace(spaceId, timelineOrigin);
+    },
+    setSpeechTap(spaceId, on) {
+      media.setSpeechTap(spaceId, on);
     },
     closeSpace(spaceId) {
       const stats = media.mixerStats(spaceId);

@@ -12,6 +12,8 @@ export type StagePlaneEvents = {
   frame: [spaceId: SpaceId, frame: AudioFrame];
   /** speakers' levels 0..1, a few times a second */
   levels: [spaceId: SpaceId, levels: Record<string, number>];
+  /** while the speech tap is on (captions): each speaker's 16 kHz PCM ending at `endsAt` ms */
+  speech: [spaceId: SpaceId, endsAt: number, chunks: { id: string; pcm: Int16Array }[]];
   /** a speaker's media session went up or down */
   publishing: [spaceId: SpaceId, userId: UserId, up: boolean];
   /** which recvonly slot of this speaker carries whom */
@@ -39,6 +41,8 @@ export interface StagePlane {
    * its frame seq continue the Space's numbering on any node (src/stage/mixer-timeline.ts)
    */
   openSpace(spaceId: SpaceId, timelineOrigin?: number): void;
+  /** captions on/off: the Space's mixer emits 'speech' while on (no-op for a Space not open) */
+  setSpeechTap(spaceId: SpaceId, on: boolean): void;
   /** stops the mixer and every session of a Space (idempotent) */
   closeSpace(spaceId: SpaceId): void;
   stats(): { frames: number; lateTicks: number };

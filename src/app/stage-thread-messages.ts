@@ -35,6 +35,7 @@ export type ToStageWorker =
   | { type: 'setAudible'; spaceId: SpaceId; userIds: UserId[] }
   | { type: 'openSpace'; spaceId: SpaceId; timelineOrigin?: number }
   | { type: 'closeSpace'; spaceId: SpaceId }
+  | { type: 'setSpeechTap'; spaceId: SpaceId; on: boolean }
   /** end every session, stop the mixers, answer `closed` */
   | { type: 'close' };
 
@@ -49,6 +50,7 @@ export type FromStageWorker =
   | { type: 'frame'; spaceId: SpaceId; seq: number; mixedAt: number; opus: Uint8Array }
   | { type: 'levels'; spaceId: SpaceId; levels: Record<string, number>; stats: StageStats }
   | { type: 'stats'; stats: StageStats }
+  | { type: 'speech'; spaceId: SpaceId; endsAt: number; chunks: { id: string; pcm: Int16Array }[] }
   | { type: 'publishing'; spaceId: SpaceId; userId: UserId; up: boolean }
   | { type: 'slots'; spaceId: SpaceId; userId: UserId; slots: Record<string, UserId> }
   | { type: 'sessionClosed'; spaceId: SpaceId; userId: UserId; sessionId: string }

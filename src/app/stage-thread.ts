@@ -66,6 +66,7 @@ interface Pending {
 interface OpenSpace {
   timelineOrigin?: number;
   audible?: UserId[];
+  speechTap?: boolean;
 }
 
 function rebuildError(e: WireError): Error {
@@ -141,6 +142,9 @@ export class ThreadedStagePlane implements StagePlane {
         break;
       case 'stats':
         this.#stats = m.stats;
+        break;
+      case 'speech':
+        this.events.safeEmit('speech', m.spaceId, m.endsAt, m.chunks);
         break;
       case 'publishing': {
         const key = `${m.spaceId} ${m.userId}`;
@@ -218,6 +222,7 @@ export class ThreadedStagePlane implements StagePlane {
         ...(space.timelineOrigin !== undefined && { timelineOrigin: space.timelineOrigin }),
       });
       if (space.audible) this.#post({ type: 'setAudible', spaceId, userIds: space.audible });
+      if (space.speechTap) this.#post({ type: 'setSpeechTap', spaceId, on: true });
     }
   }
 
@@ -285,6 +290,13 @@ export class ThreadedStagePlane implements StagePlane {
       this.#spaces.set(spaceId, timelineOrigin === undefined ? {} : { timelineOrigin });
     }
     this.#post({ type: 'openSpace', spaceId, ...(timelineOrigin !== undefined && { timelineOrigin }) });
+  }
+
+  setSpeechTap(spaceId: SpaceId, on: boolean): void {
+    const space = this.#spaces.get(spaceId);
+    if (!space) return;
+    space.speechTap = on;
+    this.#post({ type: 'setSpeechTap', spaceId, on });
   }
 
   closeSpace(spaceId: SpaceId): void {

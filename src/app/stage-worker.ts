@@ -101,6 +101,13 @@ plane.events.on('frame', (spaceId, frame) => {
 plane.events.on('levels', (spaceId, levels) =>
   post({ type: 'levels', spaceId, levels, stats: plane.stats() }),
 );
+plane.events.on('speech', (spaceId, endsAt, chunks) =>
+  // each chunk owns its buffer (copied in the mixer worker): transferred, not cloned
+  post(
+    { type: 'speech', spaceId, endsAt, chunks },
+    chunks.map((c) => c.pcm.buffer as ArrayBuffer),
+  ),
+);
 plane.events.on('publishing', (spaceId, userId, up) => post({ type: 'publishing', spaceId, userId, up }));
 plane.events.on('slots', (spaceId, userId, slots) => post({ type: 'slots', spaceId, userId, slots }));
 plane.events.on('sessionClosed', (spaceId, userId, sessionId) =>
@@ -148,6 +155,9 @@ function handle(m: ToStageWorker): void {
       break;
     case 'openSpace':
       plane.openSpace(m.spaceId, m.timelineOrigin);
+      break;
+    case 'setSpeechTap':
+      plane.setSpeechTap(m.spaceId, m.on);
       break;
     case 'closeSpace':
       plane.closeSpace(m.spaceId);

@@ -104,3 +104,30 @@ void test('stats count packets received and lost per speaker', () => {
   assert.equal(s?.received, 16);
   assert.equal(s?.lost, 4);
 });
+
+test('the speech tap gives each speaker their own audio at 16 kHz, silence while muted, nothing when off', () => {
+  const core = new MixerCore();
+  const a = opusPackets(440, 8000, 1);
+  const b = opusPackets(1000, 8000, 1);
+  assert.deepEqual((run(core, { a, b }, 5), core.takeSpeech()), [], 'off by default');
+  core.setSpeechTap(true);
+  core.setMuted('b', true);
+  run(core, { a: a.slice(5), b: b.slice(5) }, 25);
+  const chunks = core.takeSpeech();
+  const byId = Object.fromEntries(chunks.map((c) => [c.id, c.pcm]));
+  assert.deepEqual(Object.keys(byId).sort(), ['a', 'b']);
+  assert.equal(byId.a!.length, 25 * 320, '320 samples per 20 ms tick');
+  assert.equal(byId.b!.length, 25 * 320);
+  const tail = byId.a!.subarray(10 * 320);
+  const own = toneLevel(tail, 440, 16_000);
+  assert.ok(own > 4000, `a's tone is there at about its amplitude (${Math.round(own)} of 8000)`);
+  assert.ok(toneLevel(tail, 1000, 16_000) < own / 50, "b's tone is not in a's tap");
+  assert.ok(
+    byId.b!.every((v) => v === 0),
+    'muted b is silence',
+  );
+  assert.deepEqual(core.takeSpeech(), [], 'taken: nothing until the next tick');
+  core.setSpeechTap(false);
+  run(core, {}, 3);
+  assert.deepEqual(core.takeSpeech(), []);
+});

@@ -24,7 +24,28 @@ interface Speaker {
   muted: boolean;
   /** loudest frame RMS (0..1 of full scale) since the last levels report */
   peakRms: number;
+  /** 16 kHz copy of this speaker's audio since the last takeSpeech(), when the tap is on */
+  speech: SpeechTap | null;
 }
+
+/** one speaker's decoded audio for captions, downsampled to 16 kHz */
+interface SpeechTap {
+  pcm: Int16Array;
+  /** samples in use */
+  length: number;
+}
+
+/** A speaker's audio since the last takeSpeech(), 16 kHz mono; it ends with the last tick. */
+export interface SpeechChunk {
+  id: string;
+  pcm: Int16Array;
+}
+
+/** 48 kHz -> 16 kHz: samples of the mix per sample of the speech tap */
+const SPEECH_DECIMATION = 3;
+const SPEECH_FRAME = FRAME_SAMPLES / SPEECH_DECIMATION;
+/** ticks the tap holds before it stops growing (takeSpeech() is called every ~10) */
+const SPEECH_MAX_TICKS = 100;
 
 const EMPTY = new Int16Array(0);
 
@@ -34,6 +55,7 @@ export class MixerCore {
   readonly #limiter = new Limiter();
   readonly #sum = new Float32Array(FRAME_SAMPLES);
   framesProduced = 0;
+  #speechTap = false;
   /** frames in which at least one speaker contributed audio */
   framesWithVoice = 0;
 
@@ -51,6 +73,7 @@ export class MixerCore {
         pending: EMPTY,
         muted: false,
         peakRms: 0,
+        speech: null,
       };
       this.#speakers.set(id, s);
     }
@@ -77,14 +100,35 @@ export class MixerCore {
     this.#speakers.delete(id);
   }
 
+  /**
+   * Captions: while on, each speaker's decoded audio (silence while muted or idle, so the
+   * recogniser hears the pauses that end utterances) is kept at 16 kHz for takeSpeech(). Off
+   * drops what was kept. The tap copies samples the mix decodes anyway: no extra decoding.
+   */
+  setSpeechTap(on: boolean): void {
+    this.#speechTap = on;
+    if (!on) for (const s of this.#speakers.values()) s.speech = null;
+  }
+
+  /** Each speaker's tapped audio since the last call (empty when the tap is off). */
+  takeSpeech(): SpeechChunk[] {
+    const out: SpeechChunk[] = [];
+    for (const [id, s] of this.#speakers) {
+      if (!s.speech || s.speech.length === 0) continue;
+      out.push({ id, pcm: s.speech.pcm.slice(0, s.speech.length) });
+      s.speech = null;
+    }
+    return out;
+  }
+
   /** Produces the next 20 ms of the mix as one Opus packet. */
   tick(): Uint8Array {
     const sum = this.#sum;
     sum.fill(0);
     let voiced = false;
     for (const s of this.#speakers.values()) {
-      if (s.muted) continue;
-      const frame = this.#frameOf(s);
+      const frame = s.muted ? null : this.#frameOf(s);
+      if (this.#speechTap) this.#tap(s, frame);
       if (!frame) continue;
       voiced = true;
       let energy = 0;
@@ -100,6 +144,28 @@ export class MixerCore {
     this.framesProduced++;
     if (voiced) this.framesWithVoice++;
     return this.#encoder.encode(pcm);
+  }
+
+  /** appends one frame (or silence) to a speaker's speech tap, box-filtered down to 16 kHz */
+  #tap(s: Speaker, frame: Int16Array | null): void {
+    s.speech ??= { pcm: new Int16Array(SPEECH_FRAME * 10), length: 0 };
+    const tap = s.speech;
+    if (tap.length + SPEECH_FRAME > SPEECH_MAX_TICKS * SPEECH_FRAME) return; // nobody takes it
+    if (tap.length + SPEECH_FRAME > tap.pcm.length) {
+      const grown = new Int16Array(tap.pcm.length * 2);
+      grown.set(tap.pcm);
+      tap.pcm = grown;
+    }
+    if (frame) {
+      for (let i = 0, j = 0; i < SPEECH_FRAME; i++, j += SPEECH_DECIMATION) {
+        tap.pcm[tap.length + i] = Math.round(
+          ((frame[j] ?? 0) + (frame[j + 1] ?? 0) + (frame[j + 2] ?? 0)) / 3,
+        );
+      }
+    } else {
+      tap.pcm.fill(0, tap.length, tap.length + SPEECH_FRAME);
+    }
+    tap.length += SPEECH_FRAME;
   }
 
   /** Pulls packets until one frame of decoded audio is ready; null when the speaker is idle. */

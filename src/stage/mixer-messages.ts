@@ -1,5 +1,5 @@
 /** Messages between the main thread (Mixer) and the mixer worker (mixer-worker.ts). */
-import type { SpeakerStats } from './mixer-core.js';
+import type { SpeakerStats, SpeechChunk } from './mixer-core.js';
 
 export interface MixerWorkerData {
   /** seq of the first frame (uint32), unless `timelineOrigin` is given */
@@ -14,6 +14,8 @@ export type ToWorker =
   | { type: 'push'; id: string; seq: number; payload: Uint8Array }
   | { type: 'mute'; id: string; muted: boolean }
   | { type: 'remove'; id: string }
+  /** captions: keep each speaker's audio at 16 kHz and post it as 'speech' (mixer-core.ts) */
+  | { type: 'speech_tap'; on: boolean }
   | { type: 'stop' };
 
 export interface MixerStats {
@@ -30,4 +32,6 @@ export interface MixerStats {
 
 export type FromWorker =
   | { type: 'frame'; seq: number; mixedAt: number; opus: Uint8Array }
-  | { type: 'levels'; levels: Record<string, number>; stats: MixerStats };
+  | { type: 'levels'; levels: Record<string, number>; stats: MixerStats }
+  /** every ~200 ms while the speech tap is on: per speaker, 16 kHz PCM ending at `endsAt` */
+  | { type: 'speech'; endsAt: number; chunks: SpeechChunk[] };

@@ -37,6 +37,15 @@ const clock = new TickClock({
       [copy.buffer],
     );
     if ((index + 1) % ticksPerReport === 0) {
+      const chunks = core.takeSpeech();
+      if (chunks.length > 0) {
+        // the tap ends with this tick's frame; transfer the copies instead of cloning them
+        const endsAt = wallStart + (index + 1) * FRAME_MS;
+        post(
+          { type: 'speech', endsAt, chunks },
+          chunks.map((c) => c.pcm.buffer as ArrayBuffer),
+        );
+      }
       post({
         type: 'levels',
         levels: core.takeLevels(),
@@ -62,6 +71,9 @@ port.on('message', (m: ToWorker) => {
       break;
     case 'remove':
       core.remove(m.id);
+      break;
+    case 'speech_tap':
+      core.setSpeechTap(m.on);
       break;
     case 'stop':
       clock.stop();

@@ -9,8 +9,10 @@ import { startModuleWorker } from '../core/worker-thread.js';
 import type { AudioFrame } from '../protocol/audience.js';
 import { TypedEmitter } from '../core/events.js';
 import type { FromWorker, MixerStats, MixerWorkerData, ToWorker } from './mixer-messages.js';
+import type { SpeechChunk } from './mixer-core.js';
 
 export type { MixerStats } from './mixer-messages.js';
+export type { SpeechChunk } from './mixer-core.js';
 export { timelineSeq } from './mixer-timeline.js';
 
 export interface MixerOptions {
@@ -30,6 +32,8 @@ export interface MixerOptions {
 
 export type MixerEvents = {
   frame: [AudioFrame];
+  /** with the speech tap on, every ~200 ms: each speaker's 16 kHz audio, ending at `endsAt` ms */
+  speech: [endsAt: number, chunks: SpeechChunk[]];
   levels: [Record<string, number>];
   error: [Error];
 };
@@ -58,6 +62,7 @@ export class Mixer {
     this.#worker = startWorker(workerData);
     this.#worker.on('message', (m: FromWorker) => {
       if (m.type === 'frame') this.events.safeEmit('frame', { seq: m.seq, mixedAt: m.mixedAt, opus: m.opus });
+      else if (m.type === 'speech') this.events.safeEmit('speech', m.endsAt, m.chunks);
       else {
         this.#stats = m.stats;
         this.events.safeEmit('levels', m.levels);
@@ -94,6 +99,11 @@ export class Mixer {
 
   remove(id: string): void {
     this.#send({ type: 'remove', id });
+  }
+
+  /** captions on/off: the worker then posts each speaker's audio at 16 kHz ('speech') */
+  setSpeechTap(on: boolean): void {
+    this.#send({ type: 'speech_tap', on });
   }
 
   /** Stops the worker; resolves when the thread has exited. */

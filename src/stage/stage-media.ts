@@ -14,7 +14,7 @@ import { LIMITS } from '../protocol/limits.js';
 import { RostraError } from '../core/errors.js';
 import { TypedEmitter } from '../core/events.js';
 import { silentLogger, type Logger } from '../core/log.js';
-import type { MixerStats } from './mixer.js';
+import type { MixerStats, SpeechChunk } from './mixer.js';
 import { SpeakerSession, type IceOptions } from './speaker-session.js';
 import { StageRoom } from './stage-room.js';
 
@@ -27,6 +27,8 @@ export type StageMediaEvents = {
   frame: [SpaceId, AudioFrame];
   /** per-speaker levels 0..1, every ~200 ms */
   levels: [SpaceId, Record<UserId, number>];
+  /** with the speech tap on: each speaker's 16 kHz audio, ending at `endsAt` ms (every ~200 ms) */
+  speech: [SpaceId, number, SpeechChunk[]];
   /** a session ended (closed by the client, timed out, failed, or replaced) */
   sessionClosed: [SpaceId, UserId, SessionId];
 };
@@ -81,10 +83,19 @@ export class StageMedia {
       room.mixer.events.on('levels', (l) =>
         this.events.safeEmit('levels', spaceId, l as Record<UserId, number>),
       );
+      room.mixer.events.on('speech', (endsAt, chunks) =>
+        this.events.safeEmit('speech', spaceId, endsAt, chunks),
+      );
       room.mixer.events.on('error', (e) => this.#log.error({ err: e, spaceId }, 'mixer worker error'));
       this.#rooms.set(spaceId, room);
     }
     return room;
+  }
+
+  /** Captions on/off for a Space: its mixer then emits each speaker's audio ('speech'). */
+  setSpeechTap(spaceId: SpaceId, on: boolean): void {
+    const mixer = this.#rooms.get(spaceId)?.mixer;
+    if (mixer && !mixer.closed) mixer.setSpeechTap(on);
   }
 
   /** Ends every session of the Space and stops its mixer. */
