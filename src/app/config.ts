@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { parseTrustedProxies } from '../control/net/client-address.js';
 
 /** an on/off setting: true/false, 1/0, yes/no, on/off (a bare `--flag` is 'true') */
 const onOff = z.preprocess((v) => {
@@ -73,6 +74,21 @@ export const configSchema = z.object({
   maxWaiting: z.coerce.number().int().min(0).max(1_000_000).default(4_000),
   /** admission: listener joins per second per client address (bursts of 5x) */
   addressJoinRate: z.coerce.number().min(0.1).max(100_000).default(10),
+  /** addresses / CIDR ranges of reverse proxies whose X-Forwarded-For names the client (docs/security.md); empty = none */
+  trustedProxies: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+  /** ms a client has to send a whole request (headers and body); slower ones are cut (408) */
+  requestTimeoutMs: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+  /** connections one client address may hold open at once, every tier together (0 = no cap) */
+  maxConnectionsPerAddress: z.coerce.number().int().min(0).max(1_000_000).default(256),
   /** run the stage plane (speakers' WebRTC, forwarding, mixers) on its own worker thread (docs/stage.md) */
   stageThread: onOff.default(true),
   /** nice value of the stage thread, -20..0: ahead of the fan-out on a shared core (docs/stage.md) */
@@ -105,6 +121,9 @@ const ENV: Record<keyof Config, string> = {
   joinBurst: 'ROSTRA_JOIN_BURST',
   maxWaiting: 'ROSTRA_MAX_WAITING',
   addressJoinRate: 'ROSTRA_ADDRESS_JOIN_RATE',
+  trustedProxies: 'ROSTRA_TRUSTED_PROXIES',
+  requestTimeoutMs: 'ROSTRA_REQUEST_TIMEOUT_MS',
+  maxConnectionsPerAddress: 'ROSTRA_MAX_CONNECTIONS_PER_ADDRESS',
   stageThread: 'ROSTRA_STAGE_THREAD',
   stageNice: 'ROSTRA_STAGE_NICE',
 };

@@ -2,7 +2,7 @@
  * The composition root: picks the adapters from configuration and wires the planes.
  * Embedded default: SQLite file in dataDir, in-memory bus, one process.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -13,6 +13,7 @@ import { createHttpApp } from '../control/http/app.js';
 import { installWebSockets } from '../control/ws/upgrade.js';
 import { DEFAULT_CONTROL_LIMITS, type ControlDeps } from '../control/ports.js';
 import { Admission } from '../control/admission.js';
+import { createClientNet } from '../control/net/index.js';
 import { createAccountService, createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import type { Config } from './config.js';
 import {
@@ -50,7 +51,10 @@ export async function startRostra(
   inject: { cluster?: ClusterAdapters } = {},
 ): Promise<RunningRostra> {
   const log = pino({ level: config.logLevel, base: { app: 'rostra' } }) as unknown as Logger;
-  mkdirSync(config.dataDir, { recursive: true });
+  // the data folder holds the database (password hashes), the token secret and recordings:
+  // private to the server's user, also when an older version created it world-readable
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
   const cluster = inject.cluster ?? (isClusterConfig(config) ? await openClusterAdapters(config, log) : null);
   const store = cluster?.store ?? new SqliteStore({ path: join(config.dataDir, 'rostra.db') });
   const secret = await loadTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir });
@@ -81,7 +85,9 @@ export async function startRostra(
     batchFrames: config.batchFrames,
     sinks: [...media.sinks, recorder.sink],
   });
+  const net = createClientNet(config);
   const admission = new Admission({
+    exemptLoopback: !net.trusted.any,
     maxListeners: config.maxListeners,
     joinPerSecond: config.joinRate,
     joinBurst: config.joinBurst,
@@ -111,6 +117,7 @@ export async function startRostra(
     media,
     recordings: recorder.recordings,
     admission,
+    net,
   };
   const app = await createHttpApp(deps);
   const sockets = installWebSockets(app.server, deps);

@@ -37,6 +37,12 @@ export interface AdmissionOptions {
   userJoinBurst: number;
   /** ms between position updates to waiters */
   updateMs: number;
+  /**
+   * loopback peers skip the per-address limits: true when no proxy is trusted (the peer may be
+   * a proxy on this host we cannot see through); false once proxies are trusted and the
+   * address is the real client's (docs/security.md)
+   */
+  exemptLoopback: boolean;
 }
 
 export const DEFAULT_ADMISSION: AdmissionOptions = {
@@ -50,6 +56,7 @@ export const DEFAULT_ADMISSION: AdmissionOptions = {
   userJoinPerSecond: 1,
   userJoinBurst: 10,
   updateMs: 1_000,
+  exemptLoopback: true,
 };
 
 export interface JoinRequest {
@@ -88,6 +95,8 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
+const NO_PLACE: Ticket = { release: () => undefined };
+
 export class Admission {
   readonly #opts: AdmissionOptions;
   readonly #now: () => number;
@@ -97,7 +106,7 @@ export class Admission {
   /** FIFO; a Set keeps insertion order and deletes in O(1) */
   readonly #queue = new Set<Waiter>();
   /** per-person limits on reactions and requests to speak */
-  readonly commands = new CommandLimits();
+  readonly commands: CommandLimits;
   #active = 0;
   #pump: ReturnType<typeof setInterval> | null = null;
   #lastUpdate = 0;
@@ -111,6 +120,7 @@ export class Admission {
     this.#joins = new TokenBucket(o.joinPerSecond, o.joinBurst, now);
     this.#perAddress = new KeyedRateLimiter(o.addressJoinPerSecond, o.addressJoinBurst, 100_000, now);
     this.#perUser = new KeyedRateLimiter(o.userJoinPerSecond, o.userJoinBurst, 100_000, now);
+    this.commands = new CommandLimits(o.exemptLoopback);
   }
 
   get options(): Readonly<AdmissionOptions> {
@@ -125,11 +135,8 @@ export class Admission {
   join(req: JoinRequest): Promise<JoinResult> {
     if (this.#closed) throw new Error('Admission.join: closed');
     const o = this.#opts;
-    const addressOk = isLoopback(req.address) || this.#perAddress.take(req.address);
-    if (!addressOk || (req.userId !== null && !this.#perUser.take(req.userId))) {
-      this.#stats.refused++;
-      return Promise.reject(new RostraError('too_many_requests', 'too many joins from you; retry later'));
-    }
+    const overRate = this.#overRate(req.address, req.userId);
+    if (overRate) return Promise.reject(overRate);
     if (this.#queue.size === 0 && this.#active < o.maxListeners && this.#joins.take()) {
       return Promise.resolve({ kind: 'admitted', ticket: this.#admit(), waitedMs: 0 });
     }
@@ -156,6 +163,34 @@ export class Admission {
       req.onPosition?.(position);
       this.#startPump();
     });
+  }
+
+  /**
+   * The HTTP tiers' join (docs/admission.md): the same per-address / per-user limits, then a
+   * place at once or a refusal, never a wait (a player retries; Retry-After says when).
+   * `hold` false (an LL-HLS URL handout) only paces; true (an Ogg stream) takes a place
+   * counted in maxListeners like a listen socket. Throws too_many_requests or server_busy.
+   */
+  joinNow(address: string, userId: string | null, hold: boolean): Ticket {
+    if (this.#closed) throw new RostraError('server_busy', 'server shutting down');
+    const overRate = this.#overRate(address, userId);
+    if (overRate) throw overRate;
+    const full = hold && this.#active + this.#queue.size >= this.#opts.maxListeners;
+    if (full || !this.#joins.take()) {
+      this.#stats.refused++;
+      throw new RostraError('server_busy', 'this node is at capacity; retry in a moment');
+    }
+    if (!hold) return NO_PLACE;
+    return this.#admit();
+  }
+
+  /** too_many_requests when the address or the person is over its join rate, else null */
+  #overRate(address: string, userId: string | null): RostraError | null {
+    const o = this.#opts;
+    const addressOk = (o.exemptLoopback && isLoopback(address)) || this.#perAddress.take(address);
+    if (addressOk && (userId === null || this.#perUser.take(userId))) return null;
+    this.#stats.refused++;
+    return new RostraError('too_many_requests', 'too many joins from you; retry later');
   }
 
   stats(): AdmissionStats {
@@ -234,9 +269,12 @@ export class CommandLimits {
   /** requests to speak and invite answers: one per second, bursts of 5 */
   readonly #hand = new KeyedRateLimiter(1, 5);
 
+  /** @param exemptLoopback anonymous loopback peers skip these (see AdmissionOptions) */
+  constructor(private readonly exemptLoopback = true) {}
+
   /** throws too_many_requests when `type` is over its per-person rate */
   check(type: string, userId: string | null, address: string): void {
-    if (userId === null && isLoopback(address)) return; // the per-socket bucket still applies
+    if (userId === null && this.exemptLoopback && isLoopback(address)) return; // the per-socket bucket still applies
     const key = userId ?? `ip:${address}`;
     const limiter =
       type === 'react'

@@ -11,6 +11,8 @@ import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
 import type { RecordingsPort } from './http/routes/replay.js';
 import type { Admission } from './admission.js';
+import type { AddressCaps } from './net/address-caps.js';
+import type { TrustedProxies } from './net/client-address.js';
 
 /** Who is calling, from a verified token. Anonymous listeners have no token and no userId. */
 export interface Principal {
@@ -82,6 +84,24 @@ export interface ControlDeps {
   recordings?: RecordingsPort;
   /** listener cap, paced joins, waiting room, per-person limits (./admission.ts); absent = none */
   admission?: Admission;
+  /** who the client is and how many connections it holds (docs/security.md) */
+  net: ClientNet;
+}
+
+/** Client addresses behind trusted proxies, and the per-address connection caps. */
+export interface ClientNet {
+  readonly trusted: TrustedProxies;
+  /** the client of a request: its TCP peer, or the X-Forwarded-For hop a trusted proxy named */
+  addressOf(req: {
+    socket: { remoteAddress?: string | undefined };
+    headers: Record<string, string | string[] | undefined>;
+  }): string;
+  /** per-address cap on long-lived listeners (WebSocket, Ogg) and held LL-HLS requests */
+  readonly streams: AddressCaps;
+  /** per-peer cap on TCP connections (trusted proxies exempt) */
+  readonly tcp: AddressCaps;
+  /** ms a client has to send a whole request */
+  readonly requestTimeoutMs: number;
 }
 
 export interface ControlLimits {

@@ -46,6 +46,11 @@ export const ERRORS = {
   cannot_target_self: { http: 409, ws: 4409, message: 'you cannot do that to yourself' },
   cannot_target_host: { http: 409, ws: 4409, message: 'the host cannot be the target of that action' },
   too_many_requests: { http: 429, ws: 4429, message: 'slow down: rate limit reached' },
+  too_many_connections: {
+    http: 429,
+    ws: 4429,
+    message: 'too many connections from your address are open; close some and retry',
+  },
   too_slow: { http: 408, ws: 4408, message: 'the connection could not keep up with the live stream' },
   server_busy: { http: 503, ws: 4503, message: 'the server is at capacity; retry later' },
   stage_unavailable: {

@@ -14,6 +14,7 @@
  * after finish() throws.
  */
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE } from './files.js';
 
 export interface AppendFileOptions {
   /** ms between writes of the queue; default 200 */
@@ -48,7 +49,7 @@ export class AppendFile {
     const flushMs = opts.flushMs ?? 200;
     this.#syncEvery = Math.max(1, Math.round((opts.syncMs ?? 1000) / flushMs));
     this.#onError = opts.onError ?? (() => {});
-    this.#fd = openSync(path, 'a');
+    this.#fd = openSync(path, 'a', PRIVATE_FILE);
     this.#size = fstatSync(this.#fd).size;
     this.#timer = setInterval(() => this.#tick(), flushMs);
     this.#timer.unref();

@@ -60,6 +60,10 @@ export function newPartName(node: string, now: number): string {
   return `${String(Math.floor(now)).padStart(13, '0')}-${node}-${randomBytes(3).toString('hex')}`;
 }
 
+/** modes of what the server writes: only the server's own user reads them (docs/security.md) */
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+
 export function readMeta(dir: string): RecordingMeta | null {
   try {
     const meta = JSON.parse(readFileSync(join(dir, META_FILE), 'utf8')) as RecordingMeta;
@@ -72,7 +76,7 @@ export function readMeta(dir: string): RecordingMeta | null {
 /** Replaces meta.json atomically and durably (write tmp, fsync, rename, fsync the folder). */
 export function writeMeta(dir: string, meta: RecordingMeta): void {
   const tmp = join(dir, `${META_FILE}.tmp`);
-  writeFileSync(tmp, JSON.stringify(meta) + '\n');
+  writeFileSync(tmp, JSON.stringify(meta) + '\n', { mode: PRIVATE_FILE });
   const fd = openSync(tmp, 'r+');
   try {
     fsyncSync(fd);

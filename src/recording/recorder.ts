@@ -9,6 +9,7 @@
  * Both are idempotent; push()/levels() after either are ignored (a frame racing the end).
  */
 import { mkdirSync } from 'node:fs';
+import { PRIVATE_DIR } from './files.js';
 import { join } from 'node:path';
 import type { AudioFrame } from '../protocol/audience.js';
 import type { Logger } from '../core/log.js';
@@ -59,9 +60,10 @@ export class Recorder {
     this.#now = opts.now ?? Date.now;
     const node = opts.node ?? LOCAL_NODE;
     const parts = partsDir(opts.recordingsDir, opts.spaceId);
-    mkdirSync(parts, { recursive: true });
+    // private to the server's user (docs/security.md): recordings of sign-in-only Spaces
+    mkdirSync(parts, { recursive: true, mode: PRIVATE_DIR });
     this.dir = join(parts, newPartName(node, this.#now()));
-    mkdirSync(this.dir); // throws if the name were taken: a part is never shared
+    mkdirSync(this.dir, { mode: PRIVATE_DIR }); // throws if the name were taken: a part is never shared
     syncDir(parts); // the part's directory entry is durable
     const logPath = join(this.dir, LOG_FILE);
     const onError = (err: unknown) => this.#log.error({ err, dir: this.dir }, 'recording write failed');

@@ -10,6 +10,23 @@ export const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disa
 /** a fake mic and camera, granted without a prompt */
 export const FAKE_MEDIA_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, ...extraArgs] });
+/**
+ * `enforceCsp`: pages obey the server's Content-Security-Policy. Off by default because the
+ * policy forbids eval, which Playwright needs for string predicates (waitForFunction); the
+ * CSP test (test/e2e/ui-csp.test.ts) turns it on and waits with selectors only.
+ */
+export async function launchChromium(
+  extraArgs: readonly string[] = [],
+  opts: { enforceCsp?: boolean } = {},
+): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...BASE_ARGS, ...extraArgs],
+  });
+  if (opts.enforceCsp) return browser;
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = (o = {}) => newContext({ bypassCSP: true, ...o });
+  browser.newPage = (o = {}) => newPage({ bypassCSP: true, ...o });
+  return browser;
 }

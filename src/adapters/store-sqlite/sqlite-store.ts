@@ -7,7 +7,7 @@
  * Lifecycle: open (mkdir -p the parent dir, pragmas, migrate) -> used -> close() (idempotent;
  * later calls reject with 'SqliteStore is closed').
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { RostraError } from '../../core/errors.js';
@@ -65,7 +65,13 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') {
+      // password hashes live here: the file is the server user's alone; SQLite gives its
+      // -wal and -shm files the same mode as the database file
+      mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+      closeSync(openSync(options.path, 'a', 0o600));
+      chmodSync(options.path, 0o600);
+    }
     const db = new Database(options.path);
     try {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);

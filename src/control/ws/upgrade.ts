@@ -14,6 +14,15 @@ import { admitListener } from './admit-listener.js';
 import { refuse } from './send.js';
 import { Heartbeat } from './heartbeat.js';
 import { systemClock } from '../../core/ports/clock.js';
+import { ERRORS, type ErrorCode, type ErrorBody } from '../../protocol/errors.js';
+
+/** a plain HTTP refusal of an upgrade, before any WebSocket exists (the body is an ErrorBody) */
+function refusal(code: ErrorCode): string {
+  const { http, message } = ERRORS[code];
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  const head = `HTTP/1.1 ${http} ${code}\r\nConnection: close\r\nContent-Type: application/json\r\n`;
+  return `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
 
 const ROUTE = /^\/v1\/spaces\/([^/]+)\/(stage|listen)$/;
 
@@ -40,6 +49,13 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
       return;
     }
     socket.on('error', () => socket.destroy());
+    // every listener and stage socket counts against its client's connection cap
+    const release = deps.net.streams.acquire(deps.net.addressOf(req));
+    if (!release) {
+      socket.end(refusal('too_many_connections'));
+      return;
+    }
+    socket.once('close', release);
     // hold the 101 response until the end of this turn of the event loop: when the Space and
     // admission answer at once (the usual join) the welcome follows in the same turn and both
     // leave in one write instead of two (~40 µs less per join in a storm, docs/benchmarks.md)
@@ -73,7 +89,7 @@ export function installWebSockets(server: Server, deps: ControlDeps): { close():
     const room = await deps.hub.room(asSpaceId(rawId));
     await room.admit(actor);
     if (ws.readyState !== ws.OPEN) return;
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = deps.net.addressOf(req);
     if (kind === 'listen') {
       const admitted = await admitListener(deps, ws, room, actor.userId, address);
       if (!admitted) return;

@@ -4,6 +4,7 @@ import { RostraError } from '../../../core/errors.js';
 import { actorOf, optionalPrincipal, requestUrl } from '../../principal.js';
 import type { ControlDeps, MediaTiers } from '../../ports.js';
 import { spaceIdParam } from './spaces.js';
+import { MEDIA_ROUTE } from '../route-options.js';
 
 /**
  * The HTTP audience tiers (docs/cdn.md):
@@ -17,11 +18,6 @@ import { spaceIdParam } from './spaces.js';
  * cache one copy per bucket. Media paths skip the per-address API rate limit (a CDN edge or
  * a NAT holds many listeners behind one address).
  */
-const MEDIA_PATH = /^\/v1\/spaces\/[^/?]+\/(hls\/|listen\.opus(\?|$))/;
-
-/** true for URLs served from the media tiers (exempt from the per-address API limit) */
-export const isMediaPath = (url: string): boolean => MEDIA_PATH.test(url);
-
 /** players load media from other origins (a web player on another site, a CDN hostname) */
 const CORS = { 'access-control-allow-origin': '*' } as const;
 
@@ -33,7 +29,10 @@ export function mediaRoutes(app: FastifyInstance, deps: ControlDeps): void {
     const principal = await optionalPrincipal(deps.tokens, req.headers, requestUrl(req));
     const spaceId = spaceIdParam(req);
     const room = await deps.hub.room(spaceId);
-    await room.admit(actorOf(principal));
+    const actor = actorOf(principal);
+    await room.admit(actor);
+    // LL-HLS joins are paced like listen sockets (per address, per person, node join rate)
+    deps.admission?.joinNow(deps.net.addressOf(req.raw), actor.userId, false);
     const { token, expiresAt } = media.tokens.issue(spaceId);
     void reply.header('cache-control', 'private, no-store');
     return {
@@ -43,9 +42,12 @@ export function mediaRoutes(app: FastifyInstance, deps: ControlDeps): void {
     };
   });
 
-  app.get('/v1/spaces/:id/hls/:token/:file', async (req, reply) => {
+  app.get('/v1/spaces/:id/hls/:token/:file', MEDIA_ROUTE, async (req, reply) => {
     const spaceId = authorise(media, req, reply, (req.params as { token?: string }).token);
     const file = (req.params as { file?: string }).file ?? '';
+    // a blocking playlist request is held up to 6 s: it counts against the client's cap
+    const release = holdConnection(deps, req);
+    reply.raw.once('close', release);
     const res = await media.hls(spaceId, file, requestUrl(req).searchParams);
     if (!res) throw new RostraError('space_not_found', 'no HLS stream of this Space on this node');
     void reply.code(res.status).headers({ ...res.headers, ...CORS });
@@ -55,12 +57,27 @@ export function mediaRoutes(app: FastifyInstance, deps: ControlDeps): void {
     );
   });
 
-  app.get('/v1/spaces/:id/listen.opus', async (req, reply) => {
+  app.get('/v1/spaces/:id/listen.opus', MEDIA_ROUTE, async (req, reply) => {
     const spaceId = authorise(media, req, reply, requestUrl(req).searchParams.get('media'));
     const tap = media.ogg(spaceId);
     if (!tap) throw new RostraError('space_not_live', 'no live Ogg stream of this Space on this node');
     const headers = { ...tap.headers, ...CORS };
     if (req.method === 'HEAD') return reply.code(200).headers(headers).send();
+    // a live Ogg body is a listener: inside admission (a place in maxListeners, paced joins)
+    // and the client's connection cap, both given back when the connection closes
+    const release = holdConnection(deps, req);
+    let ticket;
+    try {
+      ticket = deps.admission?.joinNow(deps.net.addressOf(req.raw), null, true);
+    } catch (e) {
+      release();
+      void reply.header('retry-after', '2');
+      throw e;
+    }
+    req.raw.socket.once('close', () => {
+      release();
+      ticket?.release();
+    });
     // from here the response is a live body written by the Ogg fan-out, not by fastify: the
     // head goes out now, then each page is written straight to the TCP socket, with no chunked
     // framing per page (the body ends when the connection closes, as HTTP/1.1 allows and as
@@ -74,6 +91,13 @@ export function mediaRoutes(app: FastifyInstance, deps: ControlDeps): void {
     if (!socket || socket.destroyed) return;
     tap.attach(socket);
   });
+}
+
+/** a place in the client's connection cap for this request; throws too_many_connections */
+function holdConnection(deps: ControlDeps, req: FastifyRequest): () => void {
+  const release = deps.net.streams.acquire(deps.net.addressOf(req.raw));
+  if (!release) throw new RostraError('too_many_connections');
+  return release;
 }
 
 /** Verifies the media token for the Space; errors leave uncacheable (no-store). */

@@ -8,6 +8,7 @@ import { actorOf, optionalPrincipal, requestUrl, tokenOf } from '../../principal
 import type { ControlDeps } from '../../ports.js';
 import { validate } from '../../validation/parse.js';
 import { spaceIdParam } from './spaces.js';
+import { MEDIA_ROUTE } from '../route-options.js';
 
 /**
  * Replays of recorded Spaces (docs/recording.md):
@@ -51,14 +52,6 @@ export const clipSchema = z.strictObject({
   durationMs: z.number().int().min(1).max(RECORDING_LIMITS.maxClipMs),
 }) satisfies z.ZodType<ClipRequest>;
 
-const SEGMENT_PATH = /^\/v1\/spaces\/[^/?]+\/replay\/r[0-9a-z]+\/[^/?]+(\?|$)/;
-
-/**
- * true for replay init/segment URLs: a player fetches many in a burst, so they skip the
- * per-address API rate limit (like the live media paths); they are immutable and cacheable
- */
-export const isReplayMediaPath = (url: string): boolean => SEGMENT_PATH.test(url);
-
 const IMMUTABLE = 'max-age=31536000, immutable';
 const MP4 = 'audio/mp4';
 
@@ -87,7 +80,8 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
     return view.timeline();
   });
 
-  app.get('/v1/spaces/:id/replay/:version/:file', async (req, reply) => {
+  // init/segments: a player fetches many in a burst (MEDIA_ROUTE); immutable and cacheable
+  app.get('/v1/spaces/:id/replay/:version/:file', MEDIA_ROUTE, async (req, reply) => {
     const { space, view } = await admitted(req);
     const { version, file } = req.params as { version: string; file: string };
     if (version !== view.version)
