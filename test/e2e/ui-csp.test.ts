@@ -25,7 +25,6 @@ async function newPage(): Promise<Page> {
     console.error('csp-violation ' + e.violatedDirective + ' ' + e.blockedURI);
   });`);
   page.on('console', (m) => {
-    if (process.env.CSP_DEBUG) console.log('page:', m.type(), m.text());
     if (/csp-violation|Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
   page.on('dialog', (d) => void d.accept());

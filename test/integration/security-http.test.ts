@@ -195,3 +195,23 @@ test('Ogg streams are listeners inside admission: past the node cap the next one
   await until(() => s.rostra.admission.stats().listeners === 0, 5_000, 'the place is given back');
   stage.close();
 });
+
+test('a Space title loses its bidi overrides and invisible characters; an invisible-only title is refused', async () => {
+  const s = await start();
+  const host = await signUp(s.url, 'host');
+  const made = await api(s.url, 'POST', '/v1/spaces', {
+    token: host.token,
+    body: { title: 'Town \u202Ellah\u202C\u200B', description: 'line one\u2066\nline two\u200F' },
+  });
+  assert.equal(made.status, 201);
+  assert.equal(made.body.space.title, 'Town llah');
+  assert.equal(made.body.space.description, 'line one\nline two');
+  const read = await api(s.url, 'GET', `/v1/spaces/${made.body.space.id}`);
+  assert.equal(read.body.space.title, 'Town llah');
+  const blank = await api(s.url, 'POST', '/v1/spaces', {
+    token: host.token,
+    body: { title: '\u200B\u202E\u2060' },
+  });
+  assert.equal(blank.status, 400);
+  assert.equal(blank.body.error.code, 'invalid_field');
+});

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ID_PATTERN, type UserId } from '../../protocol/ids.js';
 import { LIMITS, type ReactionEmoji } from '../../protocol/limits.js';
+import { cleanUserText } from '../../protocol/text.js';
 import type { CreateAccountRequest, CreateSpaceRequest } from '../../protocol/api.js';
 import type { StageClientMessage } from '../../protocol/stage.js';
 import type { AudienceClientMessage } from '../../protocol/audience.js';
@@ -27,8 +28,16 @@ export const credentialsSchema = z.strictObject({
 }) satisfies z.ZodType<CreateAccountRequest>;
 
 export const createSpaceSchema = z.strictObject({
-  title: z.string().trim().min(1).max(LIMITS.maxTitleLength),
-  description: z.string().max(LIMITS.maxDescriptionLength).optional(),
+  // bidi controls and invisible characters are removed before the length checks (protocol/text.ts)
+  title: z
+    .string()
+    .transform((t) => cleanUserText(t))
+    .pipe(z.string().min(1).max(LIMITS.maxTitleLength)),
+  description: z
+    .string()
+    .transform((t) => cleanUserText(t, { multiline: true }))
+    .pipe(z.string().max(LIMITS.maxDescriptionLength))
+    .optional(),
   scheduledFor: z.number().int().positive().optional(),
   allowAnonymous: z.boolean().optional(),
   recording: z.boolean().optional(),
