@@ -24,7 +24,7 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   /** folder for recordings; empty = <dataDir>/recordings. Cluster: one folder all nodes share */
   recordingsDir: z.string().default(''),
-  /** HS256 secret for tokens; empty = read or create dataDir/token-secret */
+  /** HS256 secret for tokens; empty = read or create dataDir/jwt-secret */
   tokenSecret: z.string().default(''),
   /** lifetime of tokens minted at sign-in, seconds */
   tokenTtlS: z.coerce
@@ -149,6 +149,11 @@ export function loadConfig(flags: Record<string, string>, env: NodeJS.ProcessEnv
   }
   const recordingsDir = parsed.data.recordingsDir ? resolve(parsed.data.recordingsDir) : '';
   return { ...parsed.data, dataDir: resolve(parsed.data.dataDir), recordingsDir };
+}
+
+/** every setting: its config key, flag and environment variable (docs-agree.test.ts checks the README) */
+export function settingNames(): { key: keyof Config; flag: string; env: string }[] {
+  return (Object.keys(ENV) as (keyof Config)[]).map((key) => ({ key, flag: flagName(key), env: ENV[key] }));
 }
 
 export function configHelp(): string {

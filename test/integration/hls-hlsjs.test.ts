@@ -5,103 +5,61 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { HlsStream, handleHlsRequest } from '../../src/audience/hls/index.js';
 import { toneFrames } from '../../src/audience/ogg/testkit.js';
 import type { AudioFrame } from '../../src/protocol/audience.js';
 import { launchChromium } from '../helpers/browser.js';
+import {
+  assertBehindLive,
+  listenUntilHeard,
+  probe as probePage,
+  servePlayerPages,
+  type Probe,
+} from '../helpers/hls-player-page.js';
 
-const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
+const PREFIX = '/spaces/demo/hls/';
 
-const PAGE = `<!doctype html><meta charset="utf-8"><audio id="a"></audio>
-<script src="/hls.min.js"></script>
-<script>
-  const audio = document.getElementById('a');
-  const ctx = new AudioContext();
-  const analyser = ctx.createAnalyser();
-  analyser.fftSize = 8192;
-  ctx.createMediaElementSource(audio).connect(analyser);
-  analyser.connect(ctx.destination);
-  const hls = new Hls({ lowLatencyMode: true });
-  window.state = { errors: [] };
-  hls.on(Hls.Events.ERROR, (_e, d) => window.state.errors.push(d.details + (d.fatal ? ' (fatal)' : '')));
-  hls.loadSource('/spaces/demo/hls/master.m3u8');
-  hls.attachMedia(audio);
-  hls.on(Hls.Events.MANIFEST_PARSED, () => audio.play().catch((e) => window.state.errors.push(String(e))));
-  window.probe = () => {
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(bins);
-    let peak = 0;
-    for (let i = 1; i < bins.length; i++) if (bins[i] > bins[peak]) peak = i;
-    return { currentTime: audio.currentTime, peakHz: (peak * ctx.sampleRate) / analyser.fftSize,
-      peakDb: bins[peak], latency: hls.latency, errors: window.state.errors, ctx: ctx.state };
-  };
-</script>`;
-
-/** serves the page, hls.js and the stream under /spaces/demo/hls/; `log` lists HLS requests */
+/** serves the hls.js page and the stream under /spaces/demo/hls/; `log` lists HLS requests */
 async function servePlayer(
   stream: HlsStream,
-): Promise<{ port: number; log: string[]; close(): Promise<void> }> {
+): Promise<{ url: string; log: string[]; close(): Promise<void> }> {
   const log: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const pages = await servePlayerPages((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    if (url.pathname === '/hls.min.js')
-      return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
-    const prefix = '/spaces/demo/hls/';
-    if (!url.pathname.startsWith(prefix)) return void res.writeHead(404).end();
-    log.push(url.pathname.slice(prefix.length) + url.search);
-    handleHlsRequest(stream, url.pathname.slice(prefix.length), url.searchParams).then(
+    if (!url.pathname.startsWith(PREFIX)) return false;
+    log.push(url.pathname.slice(PREFIX.length) + url.search);
+    handleHlsRequest(stream, url.pathname.slice(PREFIX.length), url.searchParams).then(
       (r) => res.writeHead(r.status, r.headers).end(r.body),
       () => res.writeHead(500).end(),
     );
+    return true;
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    log,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+  return { url: pages.url('hlsjs', `${PREFIX}master.m3u8`), log, close: () => pages.close() };
 }
 
-type Probe = {
-  currentTime: number;
-  peakHz: number;
-  peakDb: number;
-  latency: number;
-  errors: string[];
-  ctx: string;
-};
+/** pushes `frames` from `i` on in real time: each frame once the wall clock reaches its mixedAt */
+function pushInRealTime(stream: HlsStream, frames: readonly AudioFrame[], from: number): () => void {
+  let i = from;
+  const timer = setInterval(() => {
+    while (i < frames.length && (frames[i] as AudioFrame).mixedAt <= Date.now())
+      stream.push(frames[i++] as AudioFrame);
+  }, 10);
+  return () => clearInterval(timer);
+}
 
-void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and parts, and the tone is heard', async () => {
+void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and parts, hears the tone, and plays the hold-back plus its own start-up behind live', async () => {
   const stream = new HlsStream();
   const player = await servePlayer(stream);
-  const { port, log } = player;
+  const { log } = player;
   const frames = toneFrames(1500, { startAt: Date.now() - 4000 });
-  let i = 0;
-  for (; i < 200; i++) stream.push(frames[i] as AudioFrame); // live for 4 s already
-  const timer = setInterval(() => {
-    for (let k = 0; k < 5 && i < frames.length; k++, i++) stream.push(frames[i] as AudioFrame);
-  }, 100);
+  for (let i = 0; i < 200; i++) stream.push(frames[i] as AudioFrame); // live for 4 s already
+  const stop = pushInRealTime(stream, frames, 200);
   const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   try {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
-    let probe: Probe | undefined;
-    let startedAt: number | undefined; // media time when playback was first seen
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      probe = await page.evaluate(() => (globalThis as unknown as { probe: () => Probe }).probe());
-      if (startedAt === undefined && probe.currentTime > 0) startedAt = probe.currentTime;
-      if (startedAt !== undefined && probe.currentTime - startedAt > 3 && Math.abs(probe.peakHz - 440) < 12)
-        break;
-    }
-    assert.ok(probe && startedAt !== undefined, `playback started (errors: ${probe?.errors.join(', ')})`);
-    const played = probe.currentTime - startedAt;
+    await page.goto(player.url);
+    const { probe, played, started } = await listenUntilHeard(page, { playS: 3, timeoutMs: 15_000 });
+    assert.ok(started, `playback started (errors: ${probe.errors.join(', ')})`);
     assert.ok(played > 3, `played ${played} s (errors: ${probe.errors.join(', ')})`);
     assert.ok(Math.abs(probe.peakHz - 440) < 12, `spectral peak at ${probe.peakHz} Hz (${probe.peakDb} dB)`);
     assert.ok(
@@ -112,12 +70,13 @@ void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and 
       log.some((l) => /^part-\d+\.\d+\.m4s$/.test(l)),
       'part requests',
     );
-    assert.ok(probe.latency < 3, `live latency ${probe.latency} s`);
     console.log(
-      `hls.js latency ${probe.latency.toFixed(2)} s, requests ${log.length} (${log.slice(0, 12).join(' ')}), errors [${probe.errors.join(', ')}]`,
+      `hls.js latency ${probe.latency.toFixed(2)} s (behind the mixer ${probe.behindMixer?.toFixed(2)} s, its start-up ${probe.startupS?.toFixed(2)} s), ` +
+        `requests ${log.length} (${log.slice(0, 12).join(' ')}), errors [${probe.errors.join(', ')}]`,
     );
+    assertBehindLive(probe);
   } finally {
-    clearInterval(timer);
+    stop();
     await browser.close();
     stream.close();
     await player.close();
@@ -127,7 +86,7 @@ void test('hls.js in Chromium plays the LL-HLS stream with blocking reloads and 
 void test('hls.js keeps playing across a failover gap: EXT-X-GAP segments are skipped, the seq-derived timeline continues', async () => {
   const stream = new HlsStream();
   const player = await servePlayer(stream);
-  const { port, log } = player;
+  const { log } = player;
   const GAP_FRAMES = 260; // 5.2 s without frames: two whole segments are gaps
   const before = toneFrames(400, { firstSeq: 1000, startAt: Date.now() - 4000 });
   let i = 0;
@@ -153,14 +112,14 @@ void test('hls.js keeps playing across a failover gap: EXT-X-GAP segments are sk
   const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   try {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(player.url);
     let probe: Probe | undefined;
     let atResume: number | undefined;
     let sawGap = false;
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
-      probe = await page.evaluate(() => (globalThis as unknown as { probe: () => Probe }).probe());
+      probe = await probePage(page);
       if (resumedAt > 0 && atResume === undefined) atResume = probe.currentTime;
       sawGap ||= stream.playlist().includes('#EXT-X-GAP');
       if (atResume !== undefined && probe.currentTime - atResume > 4 && Math.abs(probe.peakHz - 440) < 12)

@@ -2,7 +2,7 @@
  * LL-HLS packager for one Space: frames -> parts (CMAF chunks) -> segments -> playlist.
  *
  * Timing (defaults): a part is 20 frames = 400 ms, a segment 5 parts = 2 s, so
- * EXT-X-TARGETDURATION = 2, PART-TARGET = 0.4 and PART-HOLD-BACK = 1.2 s. Every part is
+ * EXT-X-TARGETDURATION = 2, PART-TARGET = 0.4 and PART-HOLD-BACK = 0.8 s. Every part is
  * INDEPENDENT (each Opus packet decodes on its own). A part is published the moment its last
  * frame arrives; its bytes, the segment bytes and the playlist text are each built once.
  *

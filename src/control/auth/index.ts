@@ -18,7 +18,7 @@ export {
   type Principal,
   type TokenServiceOptions,
 } from './tokens.js';
-export { SECRET_ENV, SECRET_FILE, loadTokenSecret, type SecretSource } from './secret.js';
+export { SECRET_FILE, loadTokenSecret, type SecretSource } from './secret.js';
 export {
   createAccountService,
   signIn,

@@ -1,6 +1,6 @@
 /**
- * The token signing secret. Taken from configuration when given (ROSTRA_JWT_SECRET or the
- * config file; at least 32 bytes as UTF-8), otherwise from `<dataDir>/jwt-secret`, which is
+ * The token signing secret. Taken from configuration when given (`--token-secret` /
+ * ROSTRA_TOKEN_SECRET; at least 32 bytes as UTF-8), otherwise from `<dataDir>/jwt-secret`, which is
  * created on first start with 32 random bytes (base64url) and mode 0600, so tokens survive
  * restarts. In a cluster every node must share one secret: configure it, do not rely on the file.
  */
@@ -9,11 +9,10 @@ import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIN_SECRET_BYTES } from './tokens.js';
 
-export const SECRET_ENV = 'ROSTRA_JWT_SECRET';
 export const SECRET_FILE = 'jwt-secret';
 
 export interface SecretSource {
-  /** a configured secret (e.g. process.env[SECRET_ENV]); empty or undefined = use the file */
+  /** the configured secret (config.tokenSecret); empty or undefined = use the file */
   secret?: string | undefined;
   /** directory of the secret file, created (0700) if missing */
   dataDir: string;

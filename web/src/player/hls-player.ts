@@ -76,7 +76,10 @@ export class HlsPlayer {
     ) as Promise<HlsModule>);
     if (this.#isStopped()) return;
     if (Hls.isSupported()) {
-      const hls = new Hls({ lowLatencyMode: true, backBufferLength: 10 });
+      // catch-up: a slow start or a stall leaves playback further behind than the playlist's
+      // PART-HOLD-BACK; up to 1.2x speed brings it back (hls.js only speeds up while more than
+      // 1 s is buffered ahead, so it never plays into a stall). Default 1 = never catch up.
+      const hls = new Hls({ lowLatencyMode: true, backBufferLength: 10, maxLiveSyncPlaybackRate: 1.2 });
       this.#hls = hls;
       hls.on(Hls.Events.ERROR, (_e, data) => {
         if (data.fatal) this.#recover(data.type === Hls.ErrorTypes.MEDIA_ERROR);

@@ -11,7 +11,8 @@ import { MEDIA_ROUTE } from '../route-options.js';
  *
  *   GET /v1/spaces/:id/media                       -> { hls, ogg, expiresAt } for an admitted listener
  *   GET /v1/spaces/:id/hls/:token/:file            -> LL-HLS (playlist, init, parts, segments)
- *   GET /v1/spaces/:id/listen.opus?media=:token    -> live Ogg/Opus (chunked) until the Space ends
+ *   GET /v1/spaces/:id/listen.opus?media=:token    -> live Ogg/Opus until the Space ends (no chunking,
+ *                                                     Connection: close)
  *
  * Only /media checks identity and admission (the same rule as the listen socket); the media
  * URLs carry a signed, bucketed token that any node verifies without a lookup, so a CDN can

@@ -39,8 +39,13 @@ export function whipRoutes(app: FastifyInstance, deps: ControlDeps): void {
     const principal = await requirePrincipal(deps.tokens, req.headers, requestUrl(req));
     const session = (req.params as { session?: unknown }).session;
     if (!isId(session)) throw new RostraError('session_not_found');
-    const room = await deps.hub.room(spaceIdParam(req));
-    await deps.hub.unpublish(room, actorOf(principal), session);
+    try {
+      const room = await deps.hub.room(spaceIdParam(req));
+      await deps.hub.unpublish(room, actorOf(principal), session);
+    } catch (err) {
+      // the Space ended: every session ended with it, so the DELETE's goal holds (204, not 409)
+      if (!(err instanceof RostraError && err.code === 'space_ended')) throw err;
+    }
     return reply.code(204).send();
   });
 }
