@@ -72,7 +72,9 @@ async function appRoutes(): Promise<Set<string>> {
   const noop = (): void => undefined;
   const log = { info: noop, warn: noop, error: noop, debug: noop, child: () => log };
   const deps = {
+    // only what createHttpApp reads while registering routes; no handler runs
     limits: { apiPerSecond: 1, apiBurst: 1, authPerMinute: 60 },
+    net: { trusted: { trusts: () => false }, requestTimeoutMs: 10_000, tcp: { acquire: () => noop } },
     log,
     media: {},
     recordings: {},
