@@ -16,6 +16,15 @@ export interface ReplayGap {
   durationMs: number;
 }
 
+/** one person who spoke in a replay */
+export interface ReplaySpeaker {
+  userId: UserId;
+  /** their handle (as it is now; null if the account no longer exists), to show who spoke */
+  handle: string | null;
+  /** [startMs, endMs] from the start of the replay, merged, in order */
+  intervals: [number, number][];
+}
+
 export interface ReplayTimeline {
   /** ms of audio in the replay, gaps included */
   durationMs: number;
@@ -25,10 +34,15 @@ export interface ReplayTimeline {
   status: 'finished' | 'interrupted';
   /** true when a crash left an unfinished log that was repaired at start */
   repaired: boolean;
-  /** who spoke when: [startMs, endMs] intervals per speaker */
-  speakers: { userId: UserId; intervals: [number, number][] }[];
+  /** who spoke when: [startMs, endMs] intervals per speaker, with their handles */
+  speakers: ReplaySpeaker[];
   gaps: ReplayGap[];
 }
+
+/** the timeline as a recording knows it: speakers by user id (the API adds their handles) */
+export type RecordedTimeline = Omit<ReplayTimeline, 'speakers'> & {
+  speakers: Omit<ReplaySpeaker, 'handle'>[];
+};
 
 /** POST /v1/spaces/:id/clips */
 export interface ClipRequest {

@@ -5,7 +5,7 @@
  * added (a Space that resumed), so URLs that carry it can be cached forever.
  */
 import { FRAME_MS } from '../protocol/audience.js';
-import type { ReplayTimeline } from '../protocol/recording.js';
+import type { RecordedTimeline } from '../protocol/recording.js';
 import { RECORDING_LIMITS } from '../protocol/recording.js';
 import type { UserId } from '../protocol/ids.js';
 import { RostraError } from '../core/errors.js';
@@ -97,7 +97,7 @@ export class Replay {
     });
   }
 
-  timeline(): ReplayTimeline {
+  timeline(): RecordedTimeline {
     const byUser = new Map<string, [number, number][]>();
     for (const i of this.#intervals) {
       const a = replayOffset(this.plan, i.startAt);

@@ -120,6 +120,7 @@ void test(
     // the host's tone is in it, where the timeline says the host spoke
     const me = timeline.speakers.find((s: any) => s.userId === host.id);
     assert.ok(me, JSON.stringify(timeline.speakers));
+    assert.equal(me.handle, host.handle, 'the timeline names who spoke');
     const spoke = me.intervals.reduce((sum: number, [a, b]: number[]) => sum + (b! - a!), 0);
     assert.ok(spoke > 3000 && spoke < 5500, `spoke ${spoke} ms`);
     const [a, b] = me.intervals[0] as [number, number];

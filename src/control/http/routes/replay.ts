@@ -2,7 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SpaceId } from '../../../protocol/ids.js';
 import type { SpaceInfo } from '../../../protocol/space.js';
-import { RECORDING_LIMITS, type ClipRequest, type ReplayTimeline } from '../../../protocol/recording.js';
+import {
+  RECORDING_LIMITS,
+  type ClipRequest,
+  type RecordedTimeline,
+  type ReplayTimeline,
+} from '../../../protocol/recording.js';
 import { RostraError } from '../../../core/errors.js';
 import { actorOf, optionalPrincipal, requestUrl, tokenOf } from '../../principal.js';
 import type { ControlDeps } from '../../ports.js';
@@ -36,7 +41,7 @@ export interface ReplayView {
   download(): Uint8Array;
   /** throws clip_out_of_range */
   clip(startMs: number, durationMs: number): Uint8Array;
-  timeline(): ReplayTimeline;
+  timeline(): RecordedTimeline;
 }
 
 export interface RecordingsPort {
@@ -77,7 +82,7 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
   app.get('/v1/spaces/:id/replay/timeline', async (req, reply) => {
     const { space, view } = await admitted(req);
     cache(reply, space, 'no-cache');
-    return view.timeline();
+    return withHandles(deps, view.timeline());
   });
 
   // init/segments: a player fetches many in a burst (MEDIA_ROUTE); immutable and cacheable
@@ -124,6 +129,21 @@ async function admit(deps: ControlDeps, req: FastifyRequest): Promise<SpaceInfo>
     if (!space.allowAnonymous) throw new RostraError('anonymous_not_allowed');
   } else if (await deps.store.isBanned(spaceId, actor.userId)) throw new RostraError('banned');
   return space;
+}
+
+/**
+ * The recording knows speakers by user id; listeners need to see who spoke. One account lookup
+ * per person who was on stage (a few dozen at most), once per request.
+ */
+async function withHandles(deps: ControlDeps, t: RecordedTimeline): Promise<ReplayTimeline> {
+  const speakers = await Promise.all(
+    t.speakers.map(async (s) => ({
+      userId: s.userId,
+      handle: (await deps.store.getAccount(s.userId))?.handle ?? null,
+      intervals: s.intervals,
+    })),
+  );
+  return { ...t, speakers };
 }
 
 /** shared caches may keep a replay only when anyone may listen to it */
