@@ -93,6 +93,10 @@ export const configSchema = z.object({
   stageThread: onOff.default(true),
   /** nice value of the stage thread, -20..0: ahead of the fan-out on a shared core (docs/stage.md) */
   stageNice: z.coerce.number().int().min(-20).max(0).default(-20),
+  /** live captions engine (docs/captions.md): off, or pocketsphinx (Debian's, one process per speaker) */
+  captions: z.enum(['off', 'pocketsphinx']).default('off'),
+  /** pocketsphinx model folder; empty = Debian's /usr/share/pocketsphinx/model/en-us */
+  captionsModelDir: z.string().default(''),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -126,6 +130,8 @@ const ENV: Record<keyof Config, string> = {
   maxConnectionsPerAddress: 'ROSTRA_MAX_CONNECTIONS_PER_ADDRESS',
   stageThread: 'ROSTRA_STAGE_THREAD',
   stageNice: 'ROSTRA_STAGE_NICE',
+  captions: 'ROSTRA_CAPTIONS',
+  captionsModelDir: 'ROSTRA_CAPTIONS_MODEL_DIR',
 };
 
 /** Flag names are the keys in kebab-case: --data-dir, --host-grace-ms, … */

@@ -9,6 +9,8 @@ import { pino } from 'pino';
 import { systemClock } from '../core/ports/clock.js';
 import type { Logger } from '../core/log.js';
 import { SqliteStore } from '../adapters/store-sqlite/index.js';
+import { PocketsphinxEngine, pocketsphinxAvailable } from '../adapters/captions-pocketsphinx/index.js';
+import type { CaptionEngine } from '../core/ports/captions.js';
 import { createHttpApp } from '../control/http/app.js';
 import { installWebSockets } from '../control/ws/upgrade.js';
 import { DEFAULT_CONTROL_LIMITS, type ControlDeps } from '../control/ports.js';
@@ -76,6 +78,7 @@ export async function startRostra(
     node: cluster?.nodeId,
     log: log.child({ tier: 'recorder' }),
   });
+  const captions = captionEngine(config, log);
   const hub = createHub(cluster, config, {
     store,
     clock: systemClock,
@@ -84,6 +87,7 @@ export async function startRostra(
     hostGraceMs: config.hostGraceMs,
     batchFrames: config.batchFrames,
     sinks: [...media.sinks, recorder.sink],
+    ...(captions && { captions }),
   });
   const net = createClientNet(config);
   const admission = new Admission({
@@ -152,4 +156,17 @@ export async function startRostra(
       return closing;
     },
   };
+}
+
+/** the configured speech recogniser for live captions, or undefined (captions off) */
+function captionEngine(config: Config, log: Logger): CaptionEngine | undefined {
+  if (config.captions === 'off') return undefined;
+  const options = config.captionsModelDir ? { modelDir: config.captionsModelDir } : {};
+  if (!pocketsphinxAvailable(options)) {
+    throw new Error(
+      '--captions pocketsphinx: pocketsphinx_continuous or its model is missing (apt install pocketsphinx pocketsphinx-en-us)',
+    );
+  }
+  log.info({ engine: 'pocketsphinx' }, 'live captions on (one recogniser process per captioned speaker)');
+  return new PocketsphinxEngine(options);
 }

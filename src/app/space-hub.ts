@@ -13,6 +13,7 @@ import type { Logger } from '../core/log.js';
 import { RoomRegistry, type Room, type Actor } from '../core/space/index.js';
 import type { SpaceHub } from '../control/ports.js';
 import type { FrameSink, SinkFactory, StagePlane } from './stage-plane.js';
+import type { CaptionEngine } from '../core/ports/captions.js';
 import { SpaceRuntime } from './space-runtime.js';
 
 export interface SpaceHubDeps {
@@ -24,6 +25,8 @@ export interface SpaceHubDeps {
   batchFrames: number;
   /** consumers of each Space's mixed stream besides the WebSocket tier */
   sinks?: readonly SinkFactory[];
+  /** speech recognition for live captions; none: no captions on this node */
+  captions?: CaptionEngine;
 }
 
 export class LocalSpaceHub implements SpaceHub {
@@ -41,6 +44,7 @@ export class LocalSpaceHub implements SpaceHub {
     const ev = deps.stage.events;
     ev.on('frame', (spaceId, frame) => this.#runtimes.get(spaceId)?.frame(frame));
     ev.on('levels', (spaceId, levels) => this.#runtimes.get(spaceId)?.levels(levels, deps.clock.now()));
+    ev.on('speech', (spaceId, endsAt, chunks) => this.#runtimes.get(spaceId)?.speech(endsAt, chunks));
     ev.on('slots', (spaceId, userId, slots) => this.#runtimes.get(spaceId)?.slots(userId, slots));
     ev.on('publishing', (spaceId, userId, up) => {
       const runtime = this.#runtimes.get(spaceId);
@@ -136,6 +140,7 @@ export class LocalSpaceHub implements SpaceHub {
         void this.#registry.drop(room.id);
       },
       this.deps.sinks,
+      this.deps.captions,
     );
     this.#runtimes.set(room.id, runtime);
   }

@@ -14,6 +14,8 @@ import type { AudienceServerMessage } from '../protocol/audience.js';
 import type { Room, Actor } from '../core/space/index.js';
 import type { Logger } from '../core/log.js';
 import { AudienceFanout } from '../audience/ws/index.js';
+import type { CaptionEngine } from '../core/ports/captions.js';
+import { LiveCaptions } from '../captions/index.js';
 import type { FrameSink, SinkFactory, StagePlane } from './stage-plane.js';
 
 /** ms between two `levels` messages (the mixer reports more often) */
@@ -32,6 +34,8 @@ export class SpaceRuntime {
   readonly sinks = new Map<string, FrameSink>();
   #lastLevelsAt = 0;
   #closed = false;
+  /** live captions, when this node has an engine (docs/captions.md) */
+  readonly captions: LiveCaptions | null;
 
   constructor(
     readonly room: Room,
@@ -40,6 +44,7 @@ export class SpaceRuntime {
     batchFrames: number,
     private readonly onClosed: () => void,
     private readonly sinkFactories: readonly SinkFactory[] = [],
+    captionEngine?: CaptionEngine,
   ) {
     const info = room.snapshot().space;
     for (const factory of sinkFactories) {
@@ -72,6 +77,28 @@ export class SpaceRuntime {
     // seq 0 = the Space's creation: a new home (failover, restart) continues the numbering
     stage.openSpace(room.id, info.createdAt);
     stage.setAudible(room.id, room.mixList());
+    this.captions = captionEngine
+      ? new LiveCaptions({
+          engine: captionEngine,
+          log,
+          onBatch: (captions) => this.#everyone({ type: 'captions', captions }),
+        })
+      : null;
+    if (this.captions) {
+      ev.on('captions', (on) => this.#switchCaptions(on));
+      this.#switchCaptions(room.snapshot().captions);
+    }
+  }
+
+  /** the mixer's speech tap: each speaker's 16 kHz audio (only while captions are on) */
+  speech(endsAt: number, chunks: readonly { id: string; pcm: Int16Array }[]): void {
+    if (!this.#closed) this.captions?.push(endsAt, chunks);
+  }
+
+  #switchCaptions(on: boolean): void {
+    if (this.#closed || !this.captions) return;
+    this.captions.switch(on);
+    this.stage.setSpeechTap(this.room.id, on);
   }
 
   get stageSocketCount(): number {
@@ -143,6 +170,7 @@ export class SpaceRuntime {
 
   close(code: number = ERRORS.space_ended.ws, reason = 'space_ended'): void {
     if (this.#closed) return;
+    void this.captions?.close();
     this.#closed = true;
     this.stage.closeSpace(this.room.id);
     this.fanout.close({ code, reason });

@@ -6,3 +6,4 @@ export {
   type SpeakerCaption,
 } from './caption-desk.js';
 export { SpeakerCaptions, type TimedCaption } from './speaker-captions.js';
+export { LiveCaptions, type LiveCaptionsOptions } from './live-captions.js';

@@ -53,5 +53,6 @@ export function storeSnapshot(info: SpaceInfo, host: AccountRecord | null): Spac
     ],
     counts: { listeningNow: 0, totalJoined: 0 },
     leaderId: info.hostId,
+    captions: true,
   };
 }

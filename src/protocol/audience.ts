@@ -4,6 +4,7 @@
  * Client -> server: a few small JSON commands (reactions, hand raise, invite answer).
  * Nothing here is sent per listener to the room: joins/leaves only move counters.
  */
+import type { Caption } from './captions.js';
 import type { ErrorCode } from './errors.js';
 import type { ReactionEmoji } from './limits.js';
 import type { Role, SpaceCounts, SpaceSnapshot } from './space.js';
@@ -32,6 +33,8 @@ export type AudienceServerMessage =
   | { type: 'counts'; counts: SpaceCounts }
   | { type: 'reactions'; windowMs: number; counts: Partial<Record<ReactionEmoji, number>> }
   | { type: 'levels'; levels: Record<string, number> }
+  /** live captions, batched: every final caption of the last ~500 ms (docs/captions.md) */
+  | { type: 'captions'; captions: Caption[] }
   /** a host or co-host invites you on stage; answer with accept_invite / decline_invite */
   | { type: 'invited' }
   /** your role changed (approved request, accepted invite, moved down) */

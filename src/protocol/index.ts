@@ -6,3 +6,4 @@ export * from './stage.js';
 export * from './audience.js';
 export * from './api.js';
 export * from './recording.js';
+export * from './captions.js';

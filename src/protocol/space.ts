@@ -68,6 +68,8 @@ export interface SpaceSnapshot {
    * gone longer than the grace period, the first connected co-host (docs/lifecycles.md)
    */
   leaderId: UserId;
+  /** the host's switch for live captions (on by default; captions need an engine on the node) */
+  captions: boolean;
 }
 
 export interface SpeakRequest {

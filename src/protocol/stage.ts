@@ -3,6 +3,7 @@
  * and for anyone moderating. JSON text frames, discriminated by `type`. Every client message
  * may carry `ref`; the server answers it with `ack` or `error` carrying the same ref.
  */
+import type { Caption } from './captions.js';
 import type { ErrorCode } from './errors.js';
 import type { UserId } from './ids.js';
 import type { ReactionEmoji } from './limits.js';
@@ -29,6 +30,8 @@ export type StageClientMessage = WithRef<
   | { type: 'react'; emoji: ReactionEmoji }
   /** host (or admin) only: switch the recording of this Space on or off (docs/recording.md) */
   | { type: 'set_recording'; on: boolean }
+  /** host (or admin) only: live captions of this Space on or off (docs/captions.md) */
+  | { type: 'set_captions'; on: boolean }
   | { type: 'ping' }
 >;
 export type StageClientType = StageClientMessage['type'];
@@ -48,6 +51,7 @@ export type StageServerMessage =
   | { type: 'counts'; counts: SpaceCounts }
   | { type: 'reactions'; windowMs: number; counts: Partial<Record<ReactionEmoji, number>> }
   | { type: 'levels'; levels: Levels }
+  | { type: 'captions'; captions: Caption[] }
   /** forwarded speaker audio: which recvonly transceiver slot carries whom */
   | { type: 'slots'; slots: Record<string, UserId> }
   | { type: 'role'; role: Role }

@@ -40,6 +40,8 @@ export interface PublishOptions {
   recvSlots?: number;
   /** also offer a sendonly H.264 video m-line, as OBS does (no video is sent on it) */
   video?: boolean;
+  /** 48 kHz mono audio to say instead of the tone: sent once from the start, then silence */
+  samples?: Int16Array;
 }
 
 /**
@@ -163,7 +165,9 @@ function sendTone(
   },
   opts: PublishOptions,
 ): WeriftSpeaker {
-  const stop = sendToneRtp(session.send, opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000);
+  const stop = opts.samples
+    ? sendRtp(session.send, (n) => opts.samples!.subarray(n * 960, n * 960 + 960))
+    : sendToneRtp(session.send, opts.hz ?? opts.freq ?? 440, opts.amplitude ?? 8000);
   let closed: Promise<void> | null = null;
   return {
     location: session.location,
@@ -187,13 +191,23 @@ export function sendToneRtp(
   hz: number,
   amplitude = 8000,
 ): () => void {
-  const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
   const tone = sine(hz, amplitude, 1);
+  return sendRtp(send, (n) => tone.subarray((n % 50) * 960, (n % 50) * 960 + 960));
+}
+
+/** Sends `frame(n)` (960 samples at 48 kHz; shorter is padded with silence) as Opus RTP every 20 ms. */
+function sendRtp(
+  send: ReturnType<RTCPeerConnection['addTransceiver']>,
+  frame: (n: number) => Int16Array,
+): () => void {
+  const enc = new Encoder({ channels: 1, sample_rate: 48_000, application: 'voip' });
+  const pcm = new Int16Array(960);
   let seq = 1000;
   let n = 0;
   const timer = setInterval(() => {
-    const off = (n++ % 50) * 960;
-    const payload = Buffer.from(enc.encode(tone.subarray(off, off + 960)));
+    pcm.fill(0);
+    pcm.set(frame(n++).subarray(0, 960));
+    const payload = Buffer.from(enc.encode(pcm));
     void send.sender.sendRtp(
       new RtpPacket(
         new RtpHeader({ sequenceNumber: seq++ & 0xffff, timestamp: n * 960, payloadType: 96 }),

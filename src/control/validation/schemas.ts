@@ -64,6 +64,7 @@ export const stageClientSchema = z.discriminatedUnion('type', [
   target('ban'),
   z.strictObject({ type: z.literal('react'), emoji, ref }),
   z.strictObject({ type: z.literal('set_recording'), on: z.boolean(), ref }),
+  z.strictObject({ type: z.literal('set_captions'), on: z.boolean(), ref }),
   plain('ping'),
 ]) satisfies z.ZodType<StageClientMessage>;
 

@@ -34,6 +34,8 @@ export interface RoomContext {
   recording(): boolean;
   /** persists `recording` (compare-and-set on the current state), emits snapshot + recording */
   persistRecording(on: boolean): Promise<void>;
+  /** set the host's captions switch (a no-op when it is already so) */
+  switchCaptions(on: boolean): void;
   /** the roster's host changed: re-evaluate who leads */
   hostMoved(): void;
   react(emoji: ReactionEmoji): void;
@@ -118,6 +120,13 @@ export async function setRecording(ctx: RoomContext, on: unknown): Promise<void>
     throw new RostraError('invalid_field', 'on must be a boolean', { details: { field: 'on' } });
   if (ctx.recording() === on) return;
   await ctx.persistRecording(on);
+}
+
+/** set_captions: in memory on the home (a new home starts with them on), everyone is told */
+export function setCaptions(ctx: RoomContext, on: unknown): void {
+  if (typeof on !== 'boolean')
+    throw new RostraError('invalid_field', 'on must be a boolean', { details: { field: 'on' } });
+  ctx.switchCaptions(on);
 }
 
 /** remove and ban: off the stage, hands and invites dropped, connections closed */

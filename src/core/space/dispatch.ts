@@ -42,6 +42,9 @@ export async function dispatchStage(
     case 'set_recording':
       authorize('set_recording', actor);
       return cmd.setRecording(ctx, m.on);
+    case 'set_captions':
+      authorize('set_captions', actor);
+      return cmd.setCaptions(ctx, m.on);
     case 'go_live':
       authorize('go_live', actor);
       return cmd.goLive(ctx);

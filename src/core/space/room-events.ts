@@ -28,6 +28,8 @@ export type RoomEvents = {
   mix: [unmutedOnStage: UserId[]];
   /** recording was switched on or off (after it was persisted and the snapshot went out) */
   recording: [on: boolean];
+  /** the host switched live captions */
+  captions: [on: boolean];
   /** the Space ended; the Room refuses every command afterwards */
   ended: [reason: string];
 };

@@ -35,6 +35,8 @@ import { StageRoster } from './stage-roster.js';
 export class Room {
   readonly id: SpaceId;
   readonly events = new TypedEmitter<RoomEvents>();
+  /** live captions wanted by the host (not persisted: a new home starts with them on) */
+  #captions = true;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -104,6 +106,7 @@ export class Room {
       stage: this.#roster.list(),
       counts: this.#audience.counts(),
       leaderId: this.#leader.leaderId(),
+      captions: this.#captions,
     };
   }
 
@@ -295,6 +298,13 @@ export class Room {
         this.#log.info({ recording: on }, `recording ${on ? 'on' : 'off'}`);
         this.events.safeEmit('snapshot', this.snapshot());
         this.events.safeEmit('recording', on);
+      },
+      switchCaptions: (on) => {
+        if (this.#captions === on) return;
+        this.#captions = on;
+        this.#log.info({ captions: on }, `captions ${on ? 'on' : 'off'}`);
+        this.events.safeEmit('snapshot', this.snapshot());
+        this.events.safeEmit('captions', on);
       },
       hostMoved: () => this.#leader.hostChanged(),
       react: (emoji) => this.#reactions.add(emoji),

@@ -101,5 +101,11 @@ async function snapshotOf(deps: ControlDeps, id: SpaceId): Promise<SpaceSnapshot
   if (space.state === SpaceState.live || space.state === SpaceState.backstage) {
     return (await deps.hub.room(id)).snapshot();
   }
-  return { space, stage: [], counts: { listeningNow: 0, totalJoined: 0 }, leaderId: space.hostId };
+  return {
+    space,
+    stage: [],
+    counts: { listeningNow: 0, totalJoined: 0 },
+    leaderId: space.hostId,
+    captions: true,
+  };
 }
