@@ -39,6 +39,20 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
       ).finally(() => (recToggle.disabled = false));
     },
   });
+  const capToggle = h('button', {
+    type: 'button',
+    class: 'toggle',
+    'data-testid': 'captions-switch',
+    onclick: () => {
+      const on = capToggle.getAttribute('aria-pressed') !== 'true';
+      capToggle.disabled = true;
+      void run(
+        actions,
+        { type: 'set_captions', on },
+        on ? 'Live captions on.' : 'Live captions off.',
+      ).finally(() => (capToggle.disabled = false));
+    },
+  });
   const queue = h('ul', { class: 'queue', 'data-testid': 'request-queue', 'aria-live': 'polite' });
   const queueTitle = h('h3', {}, 'Requests to speak');
 
@@ -93,7 +107,7 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
     { class: 'panel host-panel', 'aria-label': 'Host controls' },
     h('h2', {}, 'Host controls'),
     goLive,
-    h('div', { class: 'row' }, recToggle),
+    h('div', { class: 'row' }, recToggle, capToggle),
     queueTitle,
     queue,
     h('h3', {}, 'Invite a listener'),
@@ -110,6 +124,10 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
     recToggle.dataset.on = String(recording);
     recToggle.textContent = recording ? 'Recording: on' : 'Recording: off';
     recToggle.title = recording ? 'Pause the recording' : 'Record this Space';
+    capToggle.hidden = s.role !== 'host';
+    capToggle.setAttribute('aria-pressed', String(s.snapshot.captions));
+    capToggle.textContent = s.snapshot.captions ? 'Captions: on' : 'Captions: off';
+    capToggle.title = s.snapshot.captions ? 'Stop live captions for everyone' : 'Caption this Space live';
     queueTitle.textContent = `Requests to speak (${s.requests.length})`;
     if (s.requests.length === 0) {
       replace(queue, h('li', { class: 'empty' }, 'No one has asked to speak.'));

@@ -19,6 +19,7 @@ import { hostPanel } from './host-panel.js';
 import { stageMode } from './stage-mode.js';
 import type { StageMode } from './stage-mode.js';
 import { listenMode } from './listen-mode.js';
+import { captionsView } from './captions.js';
 import type { ListenMode } from './listen-mode.js';
 
 /** ms an info message stays before it clears itself */
@@ -83,13 +84,14 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
       : actions.audience({ type: 'react', emoji }),
   );
   const host = hostPanel(actions);
+  const captions = captionsView();
   root.append(
     h('header', { class: 'room-head' }, h('div', { class: 'row' }, badge, rec, title), desc, counts.el),
     alert,
     h(
       'div',
       { class: 'room-grid' },
-      h('div', { class: 'room-main' }, modeBox, stage.el, reactions.el),
+      h('div', { class: 'room-main' }, modeBox, stage.el, captions.el, reactions.el),
       h('aside', {}, leave, hostBox),
     ),
   );
@@ -136,6 +138,7 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
     desc.hidden = !sp.description;
     counts.render(s.snapshot.counts);
     stage.render(s);
+    captions.render(s);
     const wanted = isOnStage(s.role) ? 'stage' : 'listen';
     // a role change arrives right after a click (accept invite) or while you are in the room
     if (mode && mode.kind !== wanted) enter(wanted, true);
@@ -146,6 +149,7 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
     } else hostBox.replaceChildren();
   });
   store.onReactions(reactions.burst);
+  store.onCaptions((c) => captions.add(c, store.state));
   enter(store.state.role === 'listener' ? 'listen' : 'stage', false);
 
   return () => {

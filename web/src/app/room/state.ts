@@ -3,6 +3,7 @@
  * subscribers re-rendering what they show. Both transports (stage socket for people on stage,
  * listen socket for listeners) feed the same store through `applyMessage`.
  */
+import type { Caption } from '../../../../src/protocol/captions.js';
 import type { UserId } from '../../../../src/protocol/ids.js';
 import type { ReactionEmoji } from '../../../../src/protocol/limits.js';
 import type { Role, SpaceCounts, SpaceSnapshot, SpeakRequest } from '../../../../src/protocol/space.js';
@@ -31,6 +32,7 @@ type Listener = (s: RoomState) => void;
 export class RoomStore {
   private listeners = new Set<Listener>();
   private burstListeners = new Set<(b: ReactionBurst) => void>();
+  private captionListeners = new Set<(c: Caption[]) => void>();
 
   constructor(public state: RoomState) {}
 
@@ -43,6 +45,11 @@ export class RoomStore {
   onReactions(fn: (b: ReactionBurst) => void): () => void {
     this.burstListeners.add(fn);
     return () => this.burstListeners.delete(fn);
+  }
+
+  onCaptions(fn: (c: Caption[]) => void): () => void {
+    this.captionListeners.add(fn);
+    return () => this.captionListeners.delete(fn);
   }
 
   update(patch: Partial<RoomState>): void {
@@ -88,6 +95,9 @@ export class RoomStore {
         return true;
       case 'reactions':
         for (const fn of this.burstListeners) fn({ windowMs: msg.windowMs, counts: msg.counts });
+        return true;
+      case 'captions':
+        for (const fn of this.captionListeners) fn(msg.captions);
         return true;
       case 'role':
         this.update({
