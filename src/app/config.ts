@@ -38,6 +38,13 @@ export const configSchema = z.object({
   webRoot: z.string().default(''),
   /** ms the host may be away before a co-host leads */
   hostGraceMs: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** ms a live Space may go with nobody on stage connected before it ends itself; 0 = never */
+  unattendedEndMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .default(300_000),
   /** frames (20 ms each) per WebSocket audio batch */
   batchFrames: z.coerce.number().int().min(1).max(25).default(3),
   /** frames (20 ms each) per Ogg page on the Ogg tier: 10 = 200 ms pages, 50 = 1 s (fewer writes, more delay) */
@@ -110,6 +117,7 @@ const ENV: Record<keyof Config, string> = {
   logLevel: 'ROSTRA_LOG_LEVEL',
   webRoot: 'ROSTRA_WEB_ROOT',
   hostGraceMs: 'ROSTRA_HOST_GRACE_MS',
+  unattendedEndMs: 'ROSTRA_UNATTENDED_END_MS',
   batchFrames: 'ROSTRA_BATCH_FRAMES',
   oggPageFrames: 'ROSTRA_OGG_PAGE_FRAMES',
   redisUrl: 'REDIS_URL',

@@ -85,6 +85,7 @@ export async function startRostra(
     log,
     stage,
     hostGraceMs: config.hostGraceMs,
+    unattendedEndMs: config.unattendedEndMs,
     batchFrames: config.batchFrames,
     sinks: [...media.sinks, recorder.sink],
     ...(captions && { captions }),

@@ -22,6 +22,8 @@ export interface SpaceHubDeps {
   log: Logger;
   stage: StagePlane;
   hostGraceMs: number;
+  /** a live Space with nobody on stage connected ends after this long (RoomConfig) */
+  unattendedEndMs?: number;
   batchFrames: number;
   /** consumers of each Space's mixed stream besides the WebSocket tier */
   sinks?: readonly SinkFactory[];
@@ -38,7 +40,10 @@ export class LocalSpaceHub implements SpaceHub {
       store: deps.store,
       clock: deps.clock,
       log: deps.log,
-      config: { hostGraceMs: deps.hostGraceMs },
+      config: {
+        hostGraceMs: deps.hostGraceMs,
+        ...(deps.unattendedEndMs === undefined ? {} : { unattendedEndMs: deps.unattendedEndMs }),
+      },
       onRoom: (room) => this.#wire(room),
     });
     const ev = deps.stage.events;

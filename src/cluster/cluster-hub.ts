@@ -37,6 +37,7 @@ export interface ClusterHubDeps {
   log: Logger;
   stage: StagePlane;
   hostGraceMs: number;
+  unattendedEndMs?: number;
   batchFrames: number;
   /** sink factories; 'recorder' runs on the home only, the others on every node with the Space */
   sinks?: readonly SinkFactory[];
@@ -67,6 +68,7 @@ export class ClusterSpaceHub implements SpaceHub {
       log: deps.log,
       stage: deps.stage,
       hostGraceMs: deps.hostGraceMs,
+      ...(deps.unattendedEndMs === undefined ? {} : { unattendedEndMs: deps.unattendedEndMs }),
       batchFrames: deps.batchFrames,
       sinks: sinks.filter((s) => HOME_ONLY_SINKS.has(s.name)),
     });

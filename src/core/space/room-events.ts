@@ -47,6 +47,8 @@ export interface RoomDeps {
 export interface RoomConfig {
   /** how long the host's stage connection may be gone before a co-host leads */
   hostGraceMs: number;
+  /** how long a live Space may go with nobody on stage connected before it ends itself; 0 = never */
+  unattendedEndMs: number;
   /** reaction aggregation window */
   reactionWindowMs: number;
   /** minimum interval between two `counts` events */
@@ -57,6 +59,7 @@ export interface RoomConfig {
 
 export const DEFAULT_ROOM_CONFIG: RoomConfig = {
   hostGraceMs: 30_000,
+  unattendedEndMs: 300_000,
   reactionWindowMs: 500,
   countsWindowMs: 1_000,
   maxPendingRequests: 100,

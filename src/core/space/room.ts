@@ -31,6 +31,7 @@ export type { RoomDeps } from './room-events.js';
 import { restoreRoom, type RestoreResult } from './room-restore.js';
 import { StageAnnouncer } from './stage-announcer.js';
 import { StageRoster } from './stage-roster.js';
+import { UnattendedTimer } from './unattended.js';
 
 export class Room {
   readonly id: SpaceId;
@@ -49,6 +50,7 @@ export class Room {
   readonly #audience: AudienceCounter;
   readonly #reactions: ReactionWindow;
   readonly #leader: LeaderTracker;
+  readonly #unattended: UnattendedTimer;
   readonly #announce: StageAnnouncer;
   readonly #ctx: RoomContext;
   #queue: Promise<unknown> = Promise.resolve();
@@ -80,6 +82,11 @@ export class Room {
     this.#leader = new LeaderTracker(this.#clock, this.#config.hostGraceMs, this.#roster, () =>
       this.#leaderMaybeChanged(),
     );
+    this.#unattended = new UnattendedTimer(this.#clock, this.#config.unattendedEndMs, () => {
+      void this.#serial(() => this.#endIfUnattended()).catch((err: unknown) =>
+        this.#log.warn({ err }, 'could not end the unattended Space'),
+      );
+    });
     this.#announce = new StageAnnouncer(
       this.events,
       this.#roster,
@@ -89,6 +96,7 @@ export class Room {
     this.events.onListenerError = (error, event) =>
       this.#log.error({ err: error, event }, 'room event listener threw');
     this.#ctx = this.#context();
+    this.#checkAttended(); // a room loaded live with nobody connected (a failover) counts too
   }
 
   get state(): SpaceState {
@@ -188,6 +196,7 @@ export class Room {
     if (this.#info.state === 'ended') return; // nothing moves after the end
     this.#leader.presence(userId, connected);
     this.#leaderMaybeChanged();
+    this.#checkAttended();
   }
 
   /** a WebRTC publish session of `userId` came up/went down (StageMember.connected) */
@@ -249,6 +258,21 @@ export class Room {
     this.#audience.close();
     this.#reactions.close();
     this.#leader.close();
+    this.#unattended.close();
+  }
+
+  /** live with nobody on stage connected: the countdown of UnattendedTimer runs */
+  #isUnattended(): boolean {
+    return this.#info.state === 'live' && !this.#roster.list().some((m) => this.#leader.isPresent(m.userId));
+  }
+
+  #checkAttended(): void {
+    if (!this.#closed) this.#unattended.update(this.#isUnattended());
+  }
+
+  async #endIfUnattended(): Promise<void> {
+    if (!this.#isUnattended()) return; // someone came back meanwhile
+    await this.#transition('ended', 'unattended');
   }
 
   #leaderMaybeChanged(): void {
@@ -257,10 +281,12 @@ export class Room {
 
   #serial<T>(fn: () => Promise<T> | T): Promise<T> {
     if (this.#closed) return Promise.reject(this.#closedError());
-    const run = this.#queue.then(() => {
-      this.#open();
-      return fn();
-    });
+    const run = this.#queue
+      .then(() => {
+        this.#open();
+        return fn();
+      })
+      .finally(() => this.#checkAttended()); // a command may have changed the stage or state
     this.#queue = run.catch(() => undefined);
     return run;
   }
