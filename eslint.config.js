@@ -95,6 +95,11 @@ export default tseslint.config(
     rules: restrict(['**/adapters/**', '**/app/**']),
   },
   {
+    // integrations (webhooks): core, protocol and control's ports only; the app wires them
+    files: ['src/integrations/**/*.ts'],
+    rules: restrict(['**/adapters/**', '**/app/**', '**/stage/**', '**/audience/**', '**/cluster/**']),
+  },
+  {
     files: ['src/adapters/**/*.ts'],
     rules: restrict(['**/stage/**', '**/audience/**', '**/control/**', '**/app/**']),
   },

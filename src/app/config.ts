@@ -104,6 +104,14 @@ export const configSchema = z.object({
   captions: z.enum(['off', 'pocketsphinx']).default('off'),
   /** pocketsphinx model folder; empty = Debian's /usr/share/pocketsphinx/model/en-us */
   captionsModelDir: z.string().default(''),
+  /** webhooks (docs/webhooks.md): the deployment's endpoint URLs, comma-separated; empty = none */
+  webhookUrls: z.string().default(''),
+  /** webhooks: the signing secret of those endpoints, `whsec_<base64>` (Standard Webhooks) */
+  webhookSecret: z.string().default(''),
+  /** webhooks: may a host set an endpoint for their Space: off, https (https URLs only) or any */
+  spaceWebhooks: z.enum(['off', 'https', 'any']).default('https'),
+  /** webhooks: attempts per delivery before it is given up (retries back off from 5 s to 4 h) */
+  webhookMaxAttempts: z.coerce.number().int().min(1).max(50).default(9),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -140,6 +148,10 @@ const ENV: Record<keyof Config, string> = {
   stageNice: 'ROSTRA_STAGE_NICE',
   captions: 'ROSTRA_CAPTIONS',
   captionsModelDir: 'ROSTRA_CAPTIONS_MODEL_DIR',
+  webhookUrls: 'ROSTRA_WEBHOOK_URLS',
+  webhookSecret: 'ROSTRA_WEBHOOK_SECRET',
+  spaceWebhooks: 'ROSTRA_SPACE_WEBHOOKS',
+  webhookMaxAttempts: 'ROSTRA_WEBHOOK_MAX_ATTEMPTS',
 };
 
 /** Flag names are the keys in kebab-case: --data-dir, --host-grace-ms, … */

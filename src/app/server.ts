@@ -30,6 +30,8 @@ import { createStagePlane } from './stage-adapter.js';
 import { startThreadedStagePlane } from './stage-thread.js';
 import { createHlsOggTiers } from './tiers/hls-ogg.js';
 import { createRecorderTier } from './tiers/recorder.js';
+import { createWebhooks, type Webhooks, type WebhooksOptions } from '../integrations/webhooks/index.js';
+import { deploymentEndpoints } from '../integrations/webhooks/settings.js';
 
 export interface RunningRostra {
   /** http://host:port */
@@ -39,6 +41,8 @@ export interface RunningRostra {
   log: Logger;
   /** listener admission of this node (stats for tests and operators) */
   admission: Admission;
+  /** this node's webhook emitter and dispatcher (docs/webhooks.md) */
+  webhooks: Webhooks;
   /** stops accepting, closes sockets, media and the store; idempotent */
   close(): Promise<void>;
 }
@@ -47,10 +51,13 @@ const packageRoot = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? '../../' : '../../../', import.meta.url),
 );
 
-/** `inject.cluster`: ready-made cluster adapters (one-process cluster tests over bus-memory) */
+/**
+ * `inject.cluster`: ready-made cluster adapters (one-process cluster tests over bus-memory);
+ * `inject.webhookDispatch`: dispatcher tuning (tests: retries in ms, not minutes)
+ */
 export async function startRostra(
   config: Config,
-  inject: { cluster?: ClusterAdapters } = {},
+  inject: { cluster?: ClusterAdapters; webhookDispatch?: WebhooksOptions['dispatch'] } = {},
 ): Promise<RunningRostra> {
   const log = pino({ level: config.logLevel, base: { app: 'rostra' } }) as unknown as Logger;
   // the data folder holds the database (password hashes), the token secret and recordings:
@@ -62,6 +69,18 @@ export async function startRostra(
   const secret = await loadTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir });
   const tokens = createTokenService({ secret, ttlS: config.tokenTtlS });
   const accounts = createAccountService(store);
+  /** the deployment's public URL for links in webhooks; the bound URL once listening if unset */
+  let publicBase = config.publicUrl.replace(/\/+$/, '');
+  const webhooks = createWebhooks({
+    outbox: store.webhooks,
+    endpoints: deploymentEndpoints(config.webhookUrls, config.webhookSecret),
+    spaceUrls: config.spaceWebhooks,
+    nodeId: cluster?.nodeId ?? 'local',
+    baseUrl: () => publicBase,
+    log,
+    now: () => systemClock.now(),
+    dispatch: { maxAttempts: config.webhookMaxAttempts, ...inject.webhookDispatch },
+  });
   const stageLog = log.child({ plane: 'stage' });
   // default: the stage on its own thread, away from the audience fan-out (docs/stage.md)
   const stage = config.stageThread
@@ -89,6 +108,7 @@ export async function startRostra(
     batchFrames: config.batchFrames,
     sinks: [...media.sinks, recorder.sink],
     ...(captions && { captions }),
+    onRoom: (room) => webhooks.observeRoom(room),
   });
   const net = createClientNet(config);
   const admission = new Admission({
@@ -123,6 +143,7 @@ export async function startRostra(
     recordings: recorder.recordings,
     admission,
     net,
+    webhooks: webhooks.port,
   };
   const app = await createHttpApp(deps);
   const sockets = installWebSockets(app.server, deps);
@@ -132,6 +153,7 @@ export async function startRostra(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  publicBase ||= url;
   if (hub instanceof ClusterSpaceHub) await hub.start(config.publicUrl || url);
   log.info({ url, dataDir: config.dataDir }, 'rostra listening');
 
@@ -142,6 +164,7 @@ export async function startRostra(
     config,
     log,
     admission,
+    webhooks,
     close() {
       closing ??= (async () => {
         if (hub instanceof ClusterSpaceHub) await hub.drain({ spreadMs: config.drainMs });
@@ -150,6 +173,7 @@ export async function startRostra(
         await hub.close();
         await app.close();
         await stage.close();
+        await webhooks.close();
         await store.close();
         await cluster?.close();
         log.info({}, 'rostra stopped');

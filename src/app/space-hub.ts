@@ -29,6 +29,8 @@ export interface SpaceHubDeps {
   sinks?: readonly SinkFactory[];
   /** speech recognition for live captions; none: no captions on this node */
   captions?: CaptionEngine;
+  /** told of every room this node loads (it is the Space's home), e.g. to raise webhooks */
+  onRoom?: (room: Room) => void;
 }
 
 export class LocalSpaceHub implements SpaceHub {
@@ -148,6 +150,7 @@ export class LocalSpaceHub implements SpaceHub {
       this.deps.captions,
     );
     this.#runtimes.set(room.id, runtime);
+    this.deps.onRoom?.(room);
   }
 }
 

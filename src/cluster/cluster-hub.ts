@@ -16,7 +16,7 @@ import type { Clock } from '../core/ports/clock.js';
 import type { Leases } from '../core/ports/leases.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
-import type { Actor } from '../core/space/index.js';
+import type { Actor, Room } from '../core/space/index.js';
 import type { Detach, RoomHandle, SpaceHub } from '../control/ports.js';
 import { audienceClientSchema, stageClientSchema } from '../control/validation/schemas.js';
 import { validate } from '../control/validation/parse.js';
@@ -43,6 +43,8 @@ export interface ClusterHubDeps {
   sinks?: readonly SinkFactory[];
   /** home lease ttl, ms; renewed every ttl/3 */
   homeLeaseMs: number;
+  /** told of every room this node loads as the Space's home */
+  onRoom?: (room: Room) => void;
 }
 
 /** sinks that belong to the home (one recording per Space, not one per node) */
@@ -71,6 +73,7 @@ export class ClusterSpaceHub implements SpaceHub {
       ...(deps.unattendedEndMs === undefined ? {} : { unattendedEndMs: deps.unattendedEndMs }),
       batchFrames: deps.batchFrames,
       sinks: sinks.filter((s) => HOME_ONLY_SINKS.has(s.name)),
+      onRoom: deps.onRoom,
     });
     this.#calls = new CallClient(deps.bus, deps.nodeId);
     this.directory = new Directory(deps.bus, deps.nodeId, deps.clock, deps.log);

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Grant, PublicUser } from '../protocol/api.js';
 import type { SpaceId, UserId } from '../protocol/ids.js';
+import type { SpaceInfo } from '../protocol/space.js';
 import type { Room, Actor } from '../core/space/room.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
@@ -86,6 +87,8 @@ export interface ControlDeps {
   admission?: Admission;
   /** who the client is and how many connections it holds (docs/security.md) */
   net: ClientNet;
+  /** webhook events raised by the HTTP API (src/integrations/webhooks); absent = none */
+  webhooks?: WebhookPort;
 }
 
 /** Client addresses behind trusted proxies, and the per-address connection caps. */
@@ -102,6 +105,18 @@ export interface ClientNet {
   readonly tcp: AddressCaps;
   /** ms a client has to send a whole request */
   readonly requestTimeoutMs: number;
+}
+
+/** Which URLs a host may set as their Space's own webhook endpoint. */
+export type SpaceWebhookPolicy = 'off' | 'https' | 'any';
+
+/** What the HTTP API raises as webhook events (the room raises the rest on the home node). */
+export interface WebhookPort {
+  readonly spaceUrls: SpaceWebhookPolicy;
+  /** a Space was created: raises space.scheduled or space.opened */
+  spaceCreated(space: SpaceInfo): void;
+  /** an operator banned or unbanned someone (spaceId null = from every Space) */
+  operatorBan(userId: UserId, spaceId: SpaceId | null, banned: boolean): void;
 }
 
 export interface ControlLimits {

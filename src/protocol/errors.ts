@@ -28,6 +28,11 @@ export const ERRORS = {
   clip_out_of_range: { http: 400, ws: 4400, message: 'the clip is not inside the recording' },
   method_not_allowed: { http: 405, ws: 4405, message: 'method not allowed' },
   handle_taken: { http: 409, ws: 4409, message: 'that handle is taken' },
+  webhooks_disabled: {
+    http: 409,
+    ws: 4409,
+    message: 'this deployment does not let hosts set webhooks for their Spaces',
+  },
   invalid_transition: {
     http: 409,
     ws: 4409,

@@ -26,6 +26,8 @@ export const LIMITS = {
   wsMessagesPerSecond: 20,
   /** burst allowance of the same bucket */
   wsMessageBurst: 40,
+  /** a webhook endpoint URL a host sets for their Space, characters */
+  maxWebhookUrlLength: 2048,
   /** the emoji a listener may react with */
   reactions: ['👏', '❤️', '😂', '🔥', '💯', '🙌', '😮', '👎'] as const,
 } as const;

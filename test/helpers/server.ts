@@ -20,10 +20,11 @@ export interface TestServer {
 export async function startTestServer(
   overrides: Partial<Config> = {},
   dataDir?: string,
+  inject: Parameters<typeof startRostra>[1] = {},
 ): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'rostra-test-'));
   const config = { ...loadConfig({}, {}), port: 0, dataDir: dir, logLevel: 'silent' as const, ...overrides };
-  const rostra = await startRostra(config);
+  const rostra = await startRostra(config, inject);
   return {
     rostra,
     url: rostra.url,

@@ -8,6 +8,7 @@ import { installSecurityHeaders } from './security-headers.js';
 import type { RouteFlags } from './route-options.js';
 import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
+import { spaceWebhookRoutes } from './routes/space-webhook.js';
 import { whipRoutes } from './routes/whip.js';
 import { healthRoutes } from './routes/health.js';
 import { webAppRoutes } from './routes/web-app.js';
@@ -68,6 +69,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
 
   accountRoutes(app, deps);
   spaceRoutes(app, deps);
+  spaceWebhookRoutes(app, deps);
   whipRoutes(app, deps);
   mediaRoutes(app, deps);
   replayRoutes(app, deps);

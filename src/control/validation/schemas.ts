@@ -43,6 +43,11 @@ export const createSpaceSchema = z.strictObject({
   recording: z.boolean().optional(),
 }) satisfies z.ZodType<CreateSpaceRequest>;
 
+/** a host's webhook endpoint for their Space: an absolute http(s) URL (the route checks the policy) */
+export const spaceWebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(LIMITS.maxWebhookUrlLength),
+});
+
 const target = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), userId, ref });
 const plain = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), ref });
 

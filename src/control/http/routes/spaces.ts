@@ -55,6 +55,7 @@ export function spaceRoutes(app: FastifyInstance, deps: ControlDeps): void {
       createdAt: now,
     });
     deps.log.info({ spaceId: space.id, state: space.state }, 'space created');
+    deps.webhooks?.spaceCreated(space);
     return reply.code(201).send({ space });
   });
 
