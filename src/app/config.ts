@@ -49,6 +49,8 @@ export const configSchema = z.object({
   batchFrames: z.coerce.number().int().min(1).max(25).default(3),
   /** frames (20 ms each) per Ogg page on the Ogg tier: 10 = 200 ms pages, 50 = 1 s (fewer writes, more delay) */
   oggPageFrames: z.coerce.number().int().min(1).max(50).default(10),
+  /** PNG/JPEG shown as the video of restreams asked for with video 'image'; empty = a plain card */
+  restreamImage: z.string().default(''),
   /** cluster mode (with databaseUrl): redis://host:port/db for the bus and leases; empty = embedded */
   redisUrl: z.string().default(''),
   /** cluster mode (with redisUrl): postgres://user@host:port/db for the store; empty = SQLite */
@@ -128,6 +130,7 @@ const ENV: Record<keyof Config, string> = {
   unattendedEndMs: 'ROSTRA_UNATTENDED_END_MS',
   batchFrames: 'ROSTRA_BATCH_FRAMES',
   oggPageFrames: 'ROSTRA_OGG_PAGE_FRAMES',
+  restreamImage: 'ROSTRA_RESTREAM_IMAGE',
   redisUrl: 'REDIS_URL',
   databaseUrl: 'DATABASE_URL',
   pgSchema: 'ROSTRA_PG_SCHEMA',

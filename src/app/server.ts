@@ -2,6 +2,7 @@
  * The composition root: picks the adapters from configuration and wires the planes.
  * Embedded default: SQLite file in dataDir, in-memory bus, one process.
  */
+import { RestreamManager } from '../audience/restream/index.js';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,12 @@ export async function startRostra(
     log: log.child({ tier: 'recorder' }),
   });
   const captions = captionEngine(config, log);
+  // RTMP out: one supervised ffmpeg per restreamed Space, reading this node's Ogg stream of it
+  const restreams = new RestreamManager({
+    ogg: (id) => media.ogg(id),
+    log: log.child({ tier: 'restream' }),
+    imagePath: config.restreamImage ? resolve(config.restreamImage) : undefined,
+  });
   const hub = createHub(cluster, config, {
     store,
     clock: systemClock,
@@ -144,6 +151,7 @@ export async function startRostra(
     admission,
     net,
     webhooks: webhooks.port,
+    restreams,
   };
   const app = await createHttpApp(deps);
   const sockets = installWebSockets(app.server, deps);
@@ -169,6 +177,7 @@ export async function startRostra(
       closing ??= (async () => {
         if (hub instanceof ClusterSpaceHub) await hub.drain({ spreadMs: config.drainMs });
         admission.close();
+        await restreams.close();
         sockets.close();
         await hub.close();
         await app.close();

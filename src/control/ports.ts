@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import type { Grant, PublicUser } from '../protocol/api.js';
 import type { SpaceId, UserId } from '../protocol/ids.js';
 import type { SpaceInfo } from '../protocol/space.js';
+import type { RestreamStatus, RestreamVideo } from '../protocol/restream.js';
 import type { Room, Actor } from '../core/space/room.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
@@ -89,6 +90,8 @@ export interface ControlDeps {
   net: ClientNet;
   /** webhook events raised by the HTTP API (src/integrations/webhooks); absent = none */
   webhooks?: WebhookPort;
+  /** RTMP restreams of this node (src/audience/restream); absent = the restream routes answer 404 */
+  restreams?: RestreamPort;
 }
 
 /** Client addresses behind trusted proxies, and the per-address connection caps. */
@@ -117,6 +120,14 @@ export interface WebhookPort {
   spaceCreated(space: SpaceInfo): void;
   /** an operator banned or unbanned someone (spaceId null = from every Space) */
   operatorBan(userId: UserId, spaceId: SpaceId | null, banned: boolean): void;
+}
+
+/** What the restream routes use (src/audience/restream/manager.ts fits). */
+export interface RestreamPort {
+  start(spaceId: SpaceId, url: string, video: RestreamVideo): Promise<RestreamStatus>;
+  /** false if none was running */
+  stop(spaceId: SpaceId): Promise<boolean>;
+  status(spaceId: SpaceId): RestreamStatus | null;
 }
 
 export interface ControlLimits {

@@ -58,6 +58,11 @@ export const ERRORS = {
   },
   too_slow: { http: 408, ws: 4408, message: 'the connection could not keep up with the live stream' },
   server_busy: { http: 503, ws: 4503, message: 'the server is at capacity; retry later' },
+  restream_limit: {
+    http: 503,
+    ws: 4503,
+    message: 'this node already runs as many restreams as it may; stop one or retry later',
+  },
   stage_unavailable: {
     http: 503,
     ws: 4503,

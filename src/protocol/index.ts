@@ -7,3 +7,4 @@ export * from './audience.js';
 export * from './api.js';
 export * from './recording.js';
 export * from './captions.js';
+export * from './restream.js';

@@ -28,6 +28,10 @@ export const LIMITS = {
   wsMessageBurst: 40,
   /** a webhook endpoint URL a host sets for their Space, characters */
   maxWebhookUrlLength: 2048,
+  /** restreams (RTMP out, one ffmpeg process each) running on one node */
+  maxRestreamsPerNode: 4,
+  /** a restream's rtmp:// or rtmps:// URL, characters */
+  maxRestreamUrlLength: 1024,
   /** the emoji a listener may react with */
   reactions: ['👏', '❤️', '😂', '🔥', '💯', '🙌', '😮', '👎'] as const,
 } as const;

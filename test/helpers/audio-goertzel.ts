@@ -29,3 +29,26 @@ export function sine(freq: number, amplitude: number, seconds: number, sampleRat
     out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / sampleRate));
   return out;
 }
+
+/**
+ * The strongest level of `freq` over 0.5 s windows of s16le mono 48 kHz bytes (what ffmpeg
+ * prints with `-f s16le -ac 1 -ar 48000`), and the level of `offFreq` in that same window.
+ */
+export function strongestTone(
+  s16le: Uint8Array,
+  freq = 440,
+  offFreq = 1000,
+): { tone: number; off: number; seconds: number } {
+  const pcm = new Int16Array(s16le.buffer, s16le.byteOffset, Math.floor(s16le.byteLength / 2));
+  let tone = 0;
+  let off = 0;
+  for (let at = 0; at + 24_000 <= pcm.length; at += 24_000) {
+    const win = pcm.subarray(at, at + 24_000);
+    const level = toneLevel(win, freq);
+    if (level > tone) {
+      tone = level;
+      off = toneLevel(win, offFreq);
+    }
+  }
+  return { tone, off, seconds: pcm.length / 48_000 };
+}

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFfmpeg } from '../../src/audience/ogg/testkit.js';
-import { toneLevel } from '../helpers/audio-goertzel.js';
+import { strongestTone } from '../helpers/audio-goertzel.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 import { publishTone } from '../helpers/werift-speaker.js';
 
@@ -58,17 +58,7 @@ async function hearOgg(): Promise<{ tone: number; off: number }> {
     30_000,
   );
   assert.equal(r.code, 0, r.stderr);
-  const pcm = new Int16Array(r.stdout.buffer, r.stdout.byteOffset, Math.floor(r.stdout.byteLength / 2));
-  let tone = 0;
-  let off = 0;
-  for (let at = 0; at + 24_000 <= pcm.length; at += 24_000) {
-    const win = pcm.subarray(at, at + 24_000);
-    if (toneLevel(win, 440) > tone) {
-      tone = toneLevel(win, 440);
-      off = toneLevel(win, 1000);
-    }
-  }
-  return { tone, off };
+  return strongestTone(r.stdout);
 }
 
 test('a WHIP offer with one sendonly audio m-line and a Bearer token publishes a speaker', async () => {

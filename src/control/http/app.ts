@@ -10,6 +10,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { spaceWebhookRoutes } from './routes/space-webhook.js';
 import { whipRoutes } from './routes/whip.js';
+import { restreamRoutes } from './routes/restream.js';
 import { healthRoutes } from './routes/health.js';
 import { webAppRoutes } from './routes/web-app.js';
 import { mediaRoutes } from './routes/media.js';
@@ -71,6 +72,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
   spaceRoutes(app, deps);
   spaceWebhookRoutes(app, deps);
   whipRoutes(app, deps);
+  restreamRoutes(app, deps);
   mediaRoutes(app, deps);
   replayRoutes(app, deps);
   healthRoutes(app, deps);

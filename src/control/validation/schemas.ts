@@ -9,6 +9,7 @@ import { cleanUserText } from '../../protocol/text.js';
 import type { CreateAccountRequest, CreateSpaceRequest } from '../../protocol/api.js';
 import type { StageClientMessage } from '../../protocol/stage.js';
 import type { AudienceClientMessage } from '../../protocol/audience.js';
+import { RESTREAM_VIDEO, type StartRestreamRequest } from '../../protocol/restream.js';
 
 const userId = z
   .string()
@@ -81,3 +82,11 @@ export const audienceClientSchema = z.discriminatedUnion('type', [
   plain('decline_invite'),
   plain('ping'),
 ]) satisfies z.ZodType<AudienceClientMessage>;
+
+export const startRestreamSchema = z.strictObject({
+  url: z
+    .string()
+    .max(LIMITS.maxRestreamUrlLength)
+    .regex(/^rtmps?:\/\/[^\s/]+\/\S+$/, 'an rtmp:// or rtmps:// URL with an application and a stream key'),
+  video: z.enum(RESTREAM_VIDEO).optional(),
+}) satisfies z.ZodType<StartRestreamRequest, unknown>;
