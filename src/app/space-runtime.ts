@@ -81,7 +81,10 @@ export class SpaceRuntime {
       ? new LiveCaptions({
           engine: captionEngine,
           log,
-          onBatch: (captions) => this.#everyone({ type: 'captions', captions }),
+          onBatch: (captions) => {
+            this.#everyone({ type: 'captions', captions });
+            for (const sink of this.sinks.values()) sink.captions?.(captions);
+          },
         })
       : null;
     if (this.captions) {

@@ -4,6 +4,7 @@
  * src/app/stage-thread.ts runs that same implementation on a worker thread (the default).
  */
 import type { AudioFrame } from '../protocol/audience.js';
+import type { Caption } from '../protocol/captions.js';
 import type { SpaceId, UserId } from '../protocol/ids.js';
 import type { TypedEmitter } from '../core/events.js';
 
@@ -58,6 +59,8 @@ export interface FrameSink {
   push(frame: AudioFrame): void;
   /** speakers' levels 0..1 (userId -> level), a few times a second */
   levels?(levels: Record<string, number>, now: number): void;
+  /** live captions, one batch of finals (the recorder keeps them for the replay's transcript) */
+  captions?(captions: readonly Caption[]): void;
   /** the Space ended: finish the stream (end tags, final pages); stays readable */
   end(): void;
   /** this node lets go of the Space (shutdown or Space gone); idempotent */

@@ -6,6 +6,7 @@
  *
  *   <recordingsDir>/<spaceId>/parts/<part>/audio.rlog      frames (format.ts), append-only
  *   <recordingsDir>/<spaceId>/parts/<part>/speakers.jsonl  one speaking interval per line
+ *   <recordingsDir>/<spaceId>/parts/<part>/captions.jsonl  one live caption per line
  *   <recordingsDir>/<spaceId>/parts/<part>/meta.json       status, written atomically
  *
  * `<part>` is `<createdAt ms>-<nodeId>-<random>`: two nodes (or two runs on one node) never
@@ -45,6 +46,8 @@ export interface RecordingMeta {
 
 export const LOG_FILE = 'audio.rlog';
 export const SPEAKERS_FILE = 'speakers.jsonl';
+/** live captions of the part, one final caption (protocol Caption) per line */
+export const CAPTIONS_FILE = 'captions.jsonl';
 export const META_FILE = 'meta.json';
 export const PARTS_DIR = 'parts';
 /** node id of a node that is not in a cluster */

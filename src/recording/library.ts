@@ -97,6 +97,7 @@ async function load(
   const live = parts.map((p) => ({
     frames: p.frames.filter((f) => liveFrom === null || f.mixedAt >= liveFrom),
     intervals: p.intervals,
+    captions: p.captions,
   }));
   const merged = mergeParts(live);
   if (merged.frames.length === 0) throw new RostraError('recording_not_found', 'nothing was recorded');
@@ -112,6 +113,7 @@ async function load(
     frames: merged.frames,
     partStarts: merged.partStarts,
     intervals: merged.intervals,
+    captions: merged.captions,
     version,
   });
 }

@@ -12,11 +12,13 @@
  */
 import { FRAME_MS, type AudioFrame } from '../protocol/audience.js';
 import type { SpeakingInterval } from './speaking.js';
+import type { Caption } from '../protocol/captions.js';
 
 export interface PartFrames {
   /** valid frames in log order */
   frames: readonly AudioFrame[];
   intervals: readonly SpeakingInterval[];
+  captions?: readonly Caption[];
 }
 
 export interface MergedRecording {
@@ -25,6 +27,8 @@ export interface MergedRecording {
   /** the first kept frame of each part (the planner starts a new run there) */
   partStarts: Set<AudioFrame>;
   intervals: SpeakingInterval[];
+  /** captions, cut like the intervals (a deposed home's late captions are left out) */
+  captions: Caption[];
   /** frames of older parts cut because a newer part covered their time */
   overlapFrames: number;
 }
@@ -37,6 +41,7 @@ export function mergeParts(parts: readonly PartFrames[]): MergedRecording {
   const frames: AudioFrame[] = [];
   const partStarts = new Set<AudioFrame>();
   const intervals: SpeakingInterval[] = [];
+  const captions: Caption[] = [];
   let overlapFrames = 0;
   ordered.forEach(({ p }, k) => {
     const cut = ordered[k + 1]?.start ?? Infinity;
@@ -55,6 +60,9 @@ export function mergeParts(parts: readonly PartFrames[]): MergedRecording {
       const endAt = Math.min(i.endAt, cut);
       if (endAt > i.startAt) intervals.push({ ...i, endAt });
     }
+    for (const c of p.captions ?? [])
+      if (c.startAt < cut) captions.push({ ...c, endAt: Math.min(c.endAt, cut) });
   });
-  return { frames, partStarts, intervals, overlapFrames };
+  captions.sort((a, b) => a.startAt - b.startAt);
+  return { frames, partStarts, intervals, captions, overlapFrames };
 }

@@ -5,6 +5,7 @@
  * repaired because its node did not come back) reads to its last good frame and is never
  * written to by anyone else.
  */
+import type { Caption } from '../protocol/captions.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   LOG_FILE,
   META_FILE,
   SPEAKERS_FILE,
+  CAPTIONS_FILE,
   partsDir,
   readMeta,
   recordingDir,
@@ -37,6 +39,8 @@ export interface PartData extends PartInfo {
   /** valid frames, in log order */
   frames: AudioFrame[];
   intervals: SpeakingInterval[];
+  /** live captions recorded with the part */
+  captions: Caption[];
   /** bytes after the last valid record (a torn tail not yet repaired) */
   tailBytes: number;
 }
@@ -82,7 +86,35 @@ export async function readPart(info: PartInfo): Promise<PartData> {
   const bytes = await readFile(join(info.dir, LOG_FILE)).catch(() => new Uint8Array(0));
   const scan = scanLog(bytes);
   const text = await readFile(join(info.dir, SPEAKERS_FILE), 'utf8').catch(() => '');
-  return { ...info, frames: scan.frames, intervals: parseIntervals(text), tailBytes: scan.tailBytes };
+  const captions = parseCaptions(await readFile(join(info.dir, CAPTIONS_FILE), 'utf8').catch(() => ''));
+  return {
+    ...info,
+    frames: scan.frames,
+    intervals: parseIntervals(text),
+    captions,
+    tailBytes: scan.tailBytes,
+  };
+}
+
+/** JSONL of captions; a torn or malformed line is skipped */
+export function parseCaptions(text: string): Caption[] {
+  const out: Caption[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const v = JSON.parse(line) as Partial<Caption>;
+      if (
+        typeof v.speakerId === 'string' &&
+        typeof v.text === 'string' &&
+        typeof v.startAt === 'number' &&
+        typeof v.endAt === 'number'
+      )
+        out.push({ speakerId: v.speakerId, text: v.text, startAt: v.startAt, endAt: v.endAt, final: true });
+    } catch {
+      // a torn line (crash): skipped
+    }
+  }
+  return out;
 }
 
 /** JSONL of speaking intervals; a torn or malformed line is skipped */

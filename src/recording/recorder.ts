@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { PRIVATE_DIR } from './files.js';
 import { join } from 'node:path';
 import type { AudioFrame } from '../protocol/audience.js';
+import type { Caption } from '../protocol/captions.js';
 import type { Logger } from '../core/log.js';
 import { silentLogger } from '../core/log.js';
 import { AppendFile } from './append-file.js';
@@ -22,6 +23,7 @@ import {
   META_FILE,
   RecordingStatus,
   SPEAKERS_FILE,
+  CAPTIONS_FILE,
   newPartName,
   partsDir,
   syncDir,
@@ -48,6 +50,7 @@ export class Recorder {
   readonly dir: string;
   readonly #audio: AppendFile;
   readonly #speakers: AppendFile;
+  readonly #captions: AppendFile;
   readonly #tracker: SpeakingTracker;
   readonly #log: Logger;
   readonly #now: () => number;
@@ -70,6 +73,7 @@ export class Recorder {
     const timing = { flushMs: opts.flushMs, syncMs: opts.syncMs, onError };
     this.#audio = new AppendFile(logPath, timing);
     this.#speakers = new AppendFile(join(this.dir, SPEAKERS_FILE), timing);
+    this.#captions = new AppendFile(join(this.dir, CAPTIONS_FILE), timing);
     this.#audio.append(LOG_MAGIC);
     const now = this.#now();
     this.#meta = {
@@ -110,6 +114,12 @@ export class Recorder {
     this.#tracker.report(levels, now);
   }
 
+  /** live captions (finals), kept for the replay's transcript */
+  captions(captions: readonly Caption[]): void {
+    if (this.#done) return;
+    for (const c of captions) this.#captions.append(Buffer.from(JSON.stringify(c) + '\n'));
+  }
+
   /** the Space ended: the recording is finished and replayable */
   end(): void {
     this.#stop(RecordingStatus.finished);
@@ -127,6 +137,7 @@ export class Recorder {
     try {
       this.#audio.finish();
       this.#speakers.finish();
+      this.#captions.finish();
     } finally {
       this.#meta = { ...this.#meta, status, updatedAt: this.#now() };
       writeMeta(this.dir, this.#meta);

@@ -22,6 +22,7 @@ import {
   LOG_FILE,
   RecordingStatus,
   SPEAKERS_FILE,
+  CAPTIONS_FILE,
   partsDir,
   readMeta,
   recordingDir,
@@ -81,6 +82,7 @@ export function repairRecording(dir: string, part: string, log: Logger = silentL
     }
   }
   cutTornLine(join(dir, SPEAKERS_FILE));
+  cutTornLine(join(dir, CAPTIONS_FILE));
   writeMeta(dir, {
     ...meta,
     status: RecordingStatus.interrupted,

@@ -17,6 +17,8 @@ import { renderVodPlaylist, vodSegmentBytes, vodSegments, type VodSegment } from
 import { oggFile, serialOf } from './ogg-file.js';
 import type { AudioFrame } from '../protocol/audience.js';
 import type { SpeakingInterval } from './speaking.js';
+import type { Caption } from '../protocol/captions.js';
+import { renderText, renderVtt, type TranscriptLine } from './transcript.js';
 
 /** what the timeline says about the recording as a whole */
 export interface ReplaySummary {
@@ -34,6 +36,7 @@ export class Replay {
   readonly startedAt: number;
   readonly #summary: ReplaySummary;
   readonly #intervals: SpeakingInterval[];
+  readonly #captions: readonly Caption[];
   readonly #init = initSegment({ preSkip: DEFAULT_PRE_SKIP });
   #ogg: Uint8Array | null = null;
 
@@ -43,11 +46,14 @@ export class Replay {
     /** first frame of each recording part (merge.ts) */
     partStarts?: ReadonlySet<AudioFrame>;
     intervals: SpeakingInterval[];
+    /** live captions recorded with it (merge.ts) */
+    captions?: readonly Caption[];
     /** changes whenever the log changes (e.g. its size) */
     version: string;
   }) {
     this.#summary = args.summary;
     this.#intervals = args.intervals;
+    this.#captions = args.captions ?? [];
     this.version = args.version;
     this.plan = planReplay(args.frames, args.partStarts);
     this.segments = vodSegments(this.plan);
@@ -119,6 +125,28 @@ export class Replay {
       speakers,
       gaps: this.plan.gaps,
     };
+  }
+
+  /** user ids of everyone with a caption in the transcript */
+  transcriptSpeakers(): string[] {
+    return [...new Set(this.#captions.map((c) => c.speakerId))];
+  }
+
+  /** the transcript as a WebVTT or plain-text file, speakers named by `handleOf` */
+  transcriptFile(format: 'vtt' | 'text', handleOf: (userId: string) => string): string {
+    const lines = this.transcript();
+    return format === 'vtt' ? renderVtt(lines, handleOf) : renderText(lines, handleOf);
+  }
+
+  /** the recorded captions on the replay's timeline, in order */
+  transcript(): TranscriptLine[] {
+    const out: TranscriptLine[] = [];
+    for (const c of this.#captions) {
+      const startMs = Math.round(replayOffset(this.plan, c.startAt));
+      const endMs = Math.round(replayOffset(this.plan, c.endAt));
+      if (endMs >= startMs) out.push({ speakerId: c.speakerId, startMs, endMs, text: c.text });
+    }
+    return out;
   }
 
   #oggOpts() {

@@ -101,7 +101,36 @@ void test(
     assert.equal((await stage.command({ type: 'set_captions', on: false })).type, 'ack');
     const off = await listener.waitFor((m) => m.type === 'snapshot' && m.snapshot.captions === false, 3000);
     assert.equal(off.snapshot.captions, false);
+
+    // the replay's transcript: the same captions, speaker-labelled, on the replay's timeline
     await speaker.close();
+    assert.equal((await stage.command({ type: 'end_space' })).type, 'ack');
+    await listener.waitType('ended');
+    const replay = (path: string) => fetch(`${server.url}/v1/spaces/${id}/replay/${path}`);
+    const timeline: any = await (await replay('timeline')).json();
+    const vttRes = await replay('transcript.vtt');
+    assert.equal(vttRes.status, 200);
+    assert.match(vttRes.headers.get('content-type') ?? '', /^text\/vtt/);
+    const vtt = await vttRes.text();
+    assert.match(vtt, /^WEBVTT\n\n1\n\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\n<v /);
+    assert.ok(vtt.includes(`<v ${host.handle}>`), 'cues are voiced with the speaker handle');
+    const cueTimes = [...vtt.matchAll(/(\d\d):(\d\d):(\d\d)\.(\d{3}) --> /g)].map(
+      ([, h, m, s, ms]) => ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(ms),
+    );
+    assert.equal(cueTimes.length, captions.length, 'one cue per live caption');
+    for (const t of cueTimes) assert.ok(t >= 0 && t <= timeline.durationMs, `cue at ${t} within the replay`);
+    // time-aligned: a cue starts where the replay's timeline has the host speaking
+    const spoke = timeline.speakers.find((s: any) => s.userId === host.id)?.intervals ?? [];
+    assert.ok(
+      cueTimes.some((t) => spoke.some(([a, b]: [number, number]) => t >= a - 1000 && t <= b + 1000)),
+      `cues ${cueTimes.join(', ')} fall in speaking turns ${JSON.stringify(spoke)}`,
+    );
+    const txt = await (await replay('transcript.txt')).text();
+    const lines = txt.trim().split('\n');
+    assert.equal(lines.length, captions.length);
+    for (const l of lines) assert.match(l, new RegExp(`^\\[\\d\\d:\\d\\d\\] @${host.handle}: \\S`));
+    const replayWer = wordErrorRate(SENTENCES.join(' '), lines.map((l) => l.replace(/^.*?: /, '')).join(' '));
+    console.log(`replay transcript: ${lines.length} lines, WER ${(replayWer * 100).toFixed(0)} %`);
   },
 );
 

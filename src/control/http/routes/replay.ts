@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SpaceId } from '../../../protocol/ids.js';
+import type { SpaceId, UserId } from '../../../protocol/ids.js';
 import type { SpaceInfo } from '../../../protocol/space.js';
 import {
   RECORDING_LIMITS,
@@ -22,6 +22,8 @@ import { MEDIA_ROUTE } from '../route-options.js';
  *   GET  /v1/spaces/:id/replay/:version/:file       init.mp4, seg-<n>.m4s (immutable)
  *   GET  /v1/spaces/:id/replay.opus                 the whole replay as an Ogg/Opus download
  *   GET  /v1/spaces/:id/replay/timeline             duration, speakers' intervals, gaps
+ *   GET  /v1/spaces/:id/replay/transcript.vtt       the live captions as WebVTT, speaker-labelled
+ *   GET  /v1/spaces/:id/replay/transcript.txt       the same as plain text, one line per caption
  *   POST /v1/spaces/:id/clips {startMs, durationMs} an Ogg/Opus clip of at most 60 s
  *
  * Access is the listening rule (the listen socket's room.admit), checked against the store
@@ -42,6 +44,10 @@ export interface ReplayView {
   /** throws clip_out_of_range */
   clip(startMs: number, durationMs: number): Uint8Array;
   timeline(): RecordedTimeline;
+  /** user ids with a line in the transcript */
+  transcriptSpeakers(): string[];
+  /** the live captions recorded with it, on its timeline: WebVTT or `[mm:ss] @handle: text` lines */
+  transcriptFile(format: 'vtt' | 'text', handleOf: (userId: string) => string): string;
 }
 
 export interface RecordingsPort {
@@ -84,6 +90,23 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
     cache(reply, space, 'no-cache');
     return withHandles(deps, view.timeline());
   });
+
+  for (const [ext, format, type] of [
+    ['vtt', 'vtt', 'text/vtt; charset=utf-8'],
+    ['txt', 'text', 'text/plain; charset=utf-8'],
+  ] as const) {
+    app.get(`/v1/spaces/:id/replay/transcript.${ext}`, async (req, reply) => {
+      const { space, view } = await admitted(req);
+      const handles = new Map<string, string>();
+      for (const id of view.transcriptSpeakers())
+        handles.set(id, (await deps.store.getAccount(id as UserId))?.handle ?? 'speaker');
+      cache(reply, space, 'no-cache');
+      return reply
+        .type(type)
+        .header('content-disposition', `attachment; filename="${space.id}-transcript.${ext}"`)
+        .send(view.transcriptFile(format, (id) => handles.get(id) ?? 'speaker'));
+    });
+  }
 
   // init/segments: a player fetches many in a burst (MEDIA_ROUTE); immutable and cacheable
   app.get('/v1/spaces/:id/replay/:version/:file', MEDIA_ROUTE, async (req, reply) => {
