@@ -1,3 +1,4 @@
+import { RESTREAM_STATES } from '../protocol/restream.js';
 import { Registry, collectDefaultMetrics, Gauge, Counter } from 'prom-client';
 
 /** Numbers the hub and planes expose; read at scrape time, so nothing is updated per frame. */
@@ -11,6 +12,8 @@ export interface MetricSources {
   media: () => { hlsStreams: number; oggStreams: number; oggListeners: number; hlsRequests: number };
   /** admission control of listen sockets */
   admission: () => { waiting: number; admitted: number; queued: number; overflowed: number; refused: number };
+  /** RTMP restreams of this node by state, and ffmpeg restarts so far */
+  restreams?: () => { byState: Record<string, number>; restarts: number };
 }
 
 /** One Prometheus registry per server (so several servers in one test process do not clash). */
@@ -84,5 +87,23 @@ export function createMetrics(sources: MetricSources): { registry: Registry; tex
     'joins refused (rate limits, server busy)',
     () => sources.admission().refused,
   );
+  const restreams = sources.restreams;
+  if (restreams) {
+    new Gauge({
+      name: 'rostra_restreams',
+      help: 'RTMP restreams on this node by state (starting, live, retrying, stopped, ended)',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const { byState } = restreams();
+        for (const state of RESTREAM_STATES) this.set({ state }, byState[state] ?? 0);
+      },
+    });
+    counter(
+      'rostra_restream_restarts_total',
+      'ffmpeg restarts of restreams after a failure',
+      () => restreams().restarts,
+    );
+  }
   return { registry, text: () => registry.metrics() };
 }

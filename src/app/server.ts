@@ -135,6 +135,7 @@ export async function startRostra(
     mixer: () => stage.stats(),
     media: () => media.stats(),
     admission: () => admission.stats(),
+    restreams: () => restreams.stats(),
   });
   const deps: ControlDeps = {
     store,
