@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { SETTING_HELP } from './config-help.js';
 import { parseTrustedProxies } from '../control/net/client-address.js';
 
 /** an on/off setting: true/false, 1/0, yes/no, on/off (a bare `--flag` is 'true') */
@@ -185,12 +186,32 @@ export function settingNames(): { key: keyof Config; flag: string; env: string }
   return (Object.keys(ENV) as (keyof Config)[]).map((key) => ({ key, flag: flagName(key), env: ENV[key] }));
 }
 
+/** every setting has its --help line (config-help.ts) */
+SETTING_HELP satisfies Record<keyof Config, string>;
+
+/** `rostra --help`: flag, environment variable, default, and what the setting does */
 export function configHelp(): string {
   const shape = configSchema.shape;
   return (Object.keys(ENV) as (keyof Config)[])
     .map((key) => {
       const def = shape[key].parse(undefined) as unknown;
-      return `  ${flagName(key).padEnd(18)} ${ENV[key].padEnd(22)} default ${JSON.stringify(def)}`;
+      const head = `  ${flagName(key).padEnd(18)} ${ENV[key].padEnd(22)} default ${JSON.stringify(def)}`;
+      return `${head}
+${wrap(SETTING_HELP[key], 96, '      ')}`;
     })
     .join('\n');
+}
+
+/** `text` in lines of at most `width` characters, each starting with `indent` */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
 }

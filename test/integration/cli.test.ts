@@ -13,7 +13,7 @@ const rostra = (...args: string[]) =>
     env: { ...process.env, ROSTRA_LOG_LEVEL: 'silent' },
   });
 
-test('rostra --help lists the commands and every setting', async () => {
+test('rostra --help lists the commands and every setting with what it does', async () => {
   const { stdout } = await rostra('--help');
   for (const word of [
     'rostra start',
@@ -24,6 +24,15 @@ test('rostra --help lists the commands and every setting', async () => {
     'REDIS_URL',
   ]) {
     assert.ok(stdout.includes(word), `help mentions ${word}`);
+  }
+  // every setting with what it does, under its flag
+  assert.match(
+    stdout,
+    /--host-grace-ms +ROSTRA_HOST_GRACE_MS +default 30000\n +how long the host may be gone/,
+  );
+  for (const line of stdout.split('\n').filter((l) => /^ {2}--/.test(l))) {
+    const next = stdout.split('\n')[stdout.split('\n').indexOf(line) + 1] ?? '';
+    assert.match(next, /^ {6}\S/, `a description under ${line.trim()}`);
   }
 });
 
