@@ -60,8 +60,20 @@ void test("the README's settings table names exactly the settings the server rea
     assert.match(help, new RegExp(`${s.flag}\\s+${s.env}\\s`), `--help lists ${s.flag}`);
 });
 
-void test('every ROSTRA_* variable the docs name is a setting', () => {
-  const envs = new Set(settingNames().map((s) => s.env));
+/** variables the deploy files define for themselves (compose's ${ROSTRA_PUBLIC_HOST:-…}) */
+function deployVariables(dir = new URL('deploy/', root)): string[] {
+  const names: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const url = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
+    if (entry.isDirectory()) names.push(...deployVariables(url));
+    else
+      for (const m of readFileSync(url, 'utf8').matchAll(/\$\{(ROSTRA_[A-Z0-9_]+)/g)) names.push(m[1] ?? '');
+  }
+  return names;
+}
+
+void test("every ROSTRA_* variable the docs name is a setting (or a deploy file's own variable)", () => {
+  const envs = new Set([...settingNames().map((s) => s.env), ...deployVariables()]);
   for (const { file, text } of allDocs) {
     for (const m of text.matchAll(/\bROSTRA_[A-Z0-9_]+/g)) assert.ok(envs.has(m[0]), `${file} names ${m[0]}`);
   }
