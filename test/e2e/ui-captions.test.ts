@@ -25,6 +25,7 @@ let browser: Browser;
 
 async function signedIn(handle: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
+  page.on('dialog', (d) => void d.accept()); // confirm() for End the Space
   await page.goto(`${server.url}/#/signup`);
   await page.fill('[data-testid=handle-input]', handle);
   await page.fill('[data-testid=password-input]', 'correct horse battery');
@@ -94,5 +95,27 @@ void test(
     await host.click('[data-testid=captions-switch]');
     await listener.waitForSelector('[data-testid=captions]', { state: 'hidden', timeout: 10_000 });
     assert.equal(await host.getAttribute('[data-testid=captions-switch]', 'aria-pressed'), 'false');
+
+    // the replay's transcript: search a word the captions had, jump to that moment
+    const words = line.replace(/^@\S+: /, '').split(' ');
+    const word = words.find((w) => w.length > 2) ?? words[0]!;
+    await host.click('[data-testid=end-space]');
+    await listener.waitForSelector('[data-testid=ended]', { timeout: 10_000 });
+    await listener.waitForSelector('[data-testid=transcript]:not([hidden])', { timeout: 15_000 });
+    await listener.fill('[data-testid=transcript-search]', word);
+    const hit = listener.locator('[data-testid=transcript-hit]').first();
+    const hitText = (await hit.textContent()) ?? '';
+    assert.match(hitText, new RegExp(`^\\[\\d\\d:\\d\\d\\] @${hostHandle}: `));
+    assert.ok(hitText.includes(word), `"${hitText}" holds "${word}"`);
+    const startMs = Number(await hit.getAttribute('data-start-ms'));
+    await hit.click();
+    const at = await listener.evaluate(
+      () => (document.querySelector('[data-testid=replay-audio]') as HTMLAudioElement).currentTime,
+    );
+    console.log(`transcript hit "${word}" at ${startMs} ms; the replay moved to ${Math.round(at * 1000)} ms`);
+    assert.ok(
+      Math.abs(at * 1000 - startMs) < 1500,
+      `the replay jumped to the moment (${at} s for ${startMs} ms)`,
+    );
   },
 );

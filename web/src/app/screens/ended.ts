@@ -6,6 +6,7 @@
 import type { SpaceSnapshot } from '../../../../src/protocol/space.js';
 import { h } from '../dom.js';
 import { getSession } from '../session.js';
+import { transcriptSearch } from './transcript.js';
 
 function replay(snap: SpaceSnapshot): HTMLElement {
   const token = getSession()?.token;
@@ -30,6 +31,11 @@ function replay(snap: SpaceSnapshot): HTMLElement {
       ),
     ),
     note,
+    transcriptSearch(
+      `/v1/spaces/${encodeURIComponent(snap.space.id)}/replay`,
+      token ? `?token=${encodeURIComponent(token)}` : '',
+      audio,
+    ),
   );
 }
 
