@@ -109,8 +109,8 @@ void test(
     assert.ok(hitText.includes(word), `"${hitText}" holds "${word}"`);
     const startMs = Number(await hit.getAttribute('data-start-ms'));
     await hit.click();
-    const at = await listener.evaluate(
-      () => (document.querySelector('[data-testid=replay-audio]') as HTMLAudioElement).currentTime,
+    const at = Number(
+      await listener.evaluate(`document.querySelector('[data-testid=replay-audio]').currentTime`),
     );
     console.log(`transcript hit "${word}" at ${startMs} ms; the replay moved to ${Math.round(at * 1000)} ms`);
     assert.ok(
