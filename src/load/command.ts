@@ -38,6 +38,24 @@ export async function runLoadCommand(flags: Record<string, string>): Promise<num
 }
 
 /** a few lines for people; the JSON report has everything */
+/**
+ * A node's RSS moves by this much on its own (GC, allocator, lazily loaded code), MiB: a rise
+ * smaller than that says nothing per listener, and at small N it even came out negative.
+ */
+export const RSS_NOISE_BYTES = 16 * 2 ** 20;
+
+/** "N B per listener", or that the rise was below the noise (then no per-listener figure) */
+export function rssPerListenerText(srv: {
+  rssPeakBytes: number;
+  rssBaselineBytes: number;
+  rssPerListenerBytes: number;
+}): string {
+  const grew = srv.rssPeakBytes - srv.rssBaselineBytes;
+  if (grew < RSS_NOISE_BYTES)
+    return `memory per listener below the noise (RSS rose ${(grew / 2 ** 20).toFixed(1)} MB over its baseline, under the ${RSS_NOISE_BYTES / 2 ** 20} MB it moves by itself)`;
+  return `${Math.round(srv.rssPerListenerBytes)} B per listener`;
+}
+
 export function summaryText(r: LoadReport): string {
   const l = r.listeners;
   const srv = r.cpu.server;
@@ -65,7 +83,7 @@ export function summaryText(r: LoadReport): string {
   if (srv)
     lines.push(
       `server CPU: ${srv.usPerListenerSecond} µs per listener-second (net of baseline ${srv.netUsPerListenerSecond}), ` +
-        `RSS ${Math.round(srv.rssPeakBytes / 2 ** 20)} MB peak, ${Math.round(srv.rssPerListenerBytes)} B per listener`,
+        `RSS ${Math.round(srv.rssPeakBytes / 2 ** 20)} MB peak, ${rssPerListenerText(srv)}`,
     );
   if (r.cpu.edge)
     lines.push(
