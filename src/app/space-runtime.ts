@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { UserId } from '../protocol/ids.js';
 import { ERRORS } from '../protocol/errors.js';
-import { Role } from '../protocol/space.js';
+import { Role, SpaceState } from '../protocol/space.js';
 import type { StageServerMessage } from '../protocol/stage.js';
 import type { AudienceServerMessage } from '../protocol/audience.js';
 import type { Room, Actor } from '../core/space/index.js';
@@ -145,9 +145,13 @@ export class SpaceRuntime {
     };
   }
 
-  /** a mixed frame from the stage plane */
+  /**
+   * a mixed frame from the stage plane. Only a LIVE Space's mix leaves the stage: backstage
+   * (the private mic check) reaches no listener on any tier and not the recording; a listener
+   * who came early waits, hearing nothing, until the Space goes live (docs/security.md)
+   */
   frame(frame: Parameters<AudienceFanout['push']>[0]): void {
-    if (this.#closed) return;
+    if (this.#closed || this.room.state !== SpaceState.live) return;
     this.fanout.push(frame);
     for (const [name, sink] of this.sinks) {
       try {
@@ -160,7 +164,9 @@ export class SpaceRuntime {
 
   levels(levels: Record<string, number>, now: number): void {
     if (this.#closed) return;
-    for (const sink of this.sinks.values()) sink.levels?.(levels, now);
+    // who spoke backstage is not part of the recording's timeline either
+    if (this.room.state === SpaceState.live)
+      for (const sink of this.sinks.values()) sink.levels?.(levels, now);
     if (now - this.#lastLevelsAt < LEVELS_INTERVAL_MS) return;
     this.#lastLevelsAt = now;
     this.#everyone({ type: 'levels', levels });

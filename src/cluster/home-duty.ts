@@ -6,6 +6,7 @@
  * newer home heard) or closes. Sockets are never touched: they live in the AudienceGroup.
  */
 import type { AudioFrame } from '../protocol/audience.js';
+import { SpaceState } from '../protocol/space.js';
 import { isRostraError } from '../core/errors.js';
 import type { Subscription } from '../core/ports/bus.js';
 import type { Room } from '../core/space/index.js';
@@ -118,6 +119,8 @@ export class HomeDuty {
   /** a mixed frame: to the local group now, to the other nodes in batches */
   frame(frame: AudioFrame): void {
     const { s } = this;
+    // backstage audio never leaves the home: not to local listeners, not to other nodes
+    if (this.room?.state !== SpaceState.live) return;
     s.group.frame(frame);
     // a batch carries its first seq only: a skipped mixer tick (seq + 2) starts a new batch, or
     // edges would number the frames after it one too low

@@ -41,6 +41,11 @@ export const ERRORS = {
   space_ended: { http: 409, ws: 4410, message: 'the Space has ended' },
   space_not_scheduled: { http: 409, ws: 4409, message: 'the Space is not scheduled' },
   space_not_live: { http: 409, ws: 4409, message: 'the Space is not live' },
+  too_many_spaces: {
+    http: 409,
+    ws: 4409,
+    message: 'you already have the most open or scheduled Spaces allowed; end one first',
+  },
   stage_full: { http: 409, ws: 4409, message: 'the stage is full' },
   cohosts_full: { http: 409, ws: 4409, message: 'the Space already has the maximum number of co-hosts' },
   not_on_stage: { http: 409, ws: 4409, message: 'that person is not on stage' },

@@ -8,6 +8,10 @@ export const LIMITS = {
   maxOnStage: 13,
   /** how far ahead a Space may be scheduled, ms (14 days) */
   maxScheduleAheadMs: 14 * 24 * 60 * 60 * 1000,
+  /** Spaces one account may have backstage or live at once (each holds a mixer and streams) */
+  maxOpenSpacesPerAccount: 3,
+  /** Spaces one account may have scheduled at once */
+  maxScheduledSpacesPerAccount: 20,
   /** Space title length, characters */
   maxTitleLength: 120,
   /** Space description length, characters */

@@ -191,6 +191,15 @@ export class PostgresStore implements Store {
     return r.rows[0] ? toSpace(r.rows[0]) : null;
   }
 
+  async countSpacesBy(createdBy: UserId, states: readonly SpaceState[]): Promise<number> {
+    if (states.length === 0) return 0;
+    const r = await this.#query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM spaces WHERE created_by = $1 AND state = ANY($2::text[])',
+      [createdBy, [...states]],
+    );
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
   async listSpaces(query: ListSpacesQuery): Promise<SpaceInfo[]> {
     let remaining = Math.min(MAX_LIST_LIMIT, Math.max(0, Math.floor(query.limit ?? DEFAULT_LIST_LIMIT)));
     const out: SpaceInfo[] = [];

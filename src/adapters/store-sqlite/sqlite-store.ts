@@ -209,6 +209,17 @@ export class SqliteStore implements Store {
     );
   }
 
+  countSpacesBy(createdBy: UserId, states: readonly SpaceState[]): Promise<number> {
+    return this.#run(() => {
+      if (states.length === 0) return 0;
+      const marks = states.map(() => '?').join(', ');
+      const row = this.#sql(
+        `SELECT COUNT(*) AS n FROM spaces WHERE created_by = ? AND state IN (${marks})`,
+      ).get(createdBy, ...states) as { n: number };
+      return Number(row.n);
+    });
+  }
+
   listSpaces(query: ListSpacesQuery): Promise<SpaceInfo[]> {
     return this.#run(() => {
       let remaining = Math.min(MAX_LIST_LIMIT, Math.max(0, Math.floor(query.limit ?? DEFAULT_LIST_LIMIT)));

@@ -272,6 +272,19 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       const ids = (spaces: { id: SpaceId }[]) => spaces.map((s) => s.id);
 
       void it(
+        "countSpacesBy counts one creator's Spaces in the asked states only",
+        withStore(async ({ store }) => {
+          await seed(store); // all by 'creator': 3 live, 3 scheduled, 1 backstage, 1 ended
+          await store.createSpace(space({ createdBy: asUserId('someone_else'), state: 'live' }));
+          const creator = asUserId('creator');
+          assert.equal(await store.countSpacesBy(creator, ['live', 'backstage']), 4);
+          assert.equal(await store.countSpacesBy(creator, ['scheduled']), 3);
+          assert.equal(await store.countSpacesBy(creator, []), 0);
+          assert.equal(await store.countSpacesBy(asUserId('nobody'), ['live']), 0);
+        }),
+      );
+
+      void it(
         'live Spaces come newest started first',
         withStore(async ({ store }) => {
           const { live } = await seed(store);

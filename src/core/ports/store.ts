@@ -54,6 +54,8 @@ export interface Store {
   updateSpace(id: SpaceId, patch: SpacePatch, expectState?: SpaceState): Promise<SpaceInfo | null>;
   /** newest first for live, soonest first for scheduled */
   listSpaces(query: ListSpacesQuery): Promise<SpaceInfo[]>;
+  /** how many Spaces `createdBy` has in any of `states` (the per-account caps) */
+  countSpacesBy(createdBy: UserId, states: readonly SpaceState[]): Promise<number>;
 
   /** idempotent; returns the new reminder count */
   addReminder(spaceId: SpaceId, userId: UserId): Promise<number>;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SpaceId } from '../../../protocol/ids.js';
 import { RostraError } from '../../../core/errors.js';
+import { SpaceState } from '../../../protocol/space.js';
 import { actorOf, optionalPrincipal, requestUrl } from '../../principal.js';
 import type { ControlDeps, MediaTiers } from '../../ports.js';
 import { spaceIdParam } from './spaces.js';
@@ -32,6 +33,8 @@ export function mediaRoutes(app: FastifyInstance, deps: ControlDeps): void {
     const room = await deps.hub.room(spaceId);
     const actor = actorOf(principal);
     await room.admit(actor);
+    // backstage is a private mic check: no media URL until the Space is live
+    if (room.state !== SpaceState.live) throw new RostraError('space_not_live');
     // LL-HLS joins are paced like listen sockets (per address, per person, node join rate)
     deps.admission?.joinNow(deps.net.addressOf(req.raw), actor.userId, false);
     const { token, expiresAt } = media.tokens.issue(spaceId);

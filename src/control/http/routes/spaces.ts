@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { asSpaceId, isId, type SpaceId } from '../../../protocol/ids.js';
+import { asSpaceId, isId, type SpaceId, type UserId } from '../../../protocol/ids.js';
+import { LIMITS } from '../../../protocol/limits.js';
 import { SpaceState, type SpaceInfo, type SpaceSnapshot } from '../../../protocol/space.js';
 import type { SpaceListResponse } from '../../../protocol/api.js';
 import { RostraError } from '../../../core/errors.js';
@@ -40,6 +41,7 @@ export function spaceRoutes(app: FastifyInstance, deps: ControlDeps): void {
     const body = validate(createSpaceSchema, req.body);
     const now = deps.now();
     if (body.scheduledFor !== undefined) validateSchedule(now, body.scheduledFor);
+    await checkSpaceCaps(deps, principal.userId, body.scheduledFor === undefined ? 'open' : 'scheduled');
     const space = await deps.store.createSpace({
       id: newSpaceId(),
       title: body.title,
@@ -67,7 +69,11 @@ export function spaceRoutes(app: FastifyInstance, deps: ControlDeps): void {
 
   app.post('/v1/spaces/:id/open', async (req) => {
     const principal = await requirePrincipal(deps.tokens, req.headers, requestUrl(req));
-    const room = await deps.hub.room(spaceIdParam(req));
+    const id = spaceIdParam(req);
+    const stored = await deps.store.getSpace(id);
+    // opening a scheduled Space makes it one of its creator's open Spaces (checked before it loads)
+    if (stored?.state === SpaceState.scheduled) await checkSpaceCaps(deps, stored.createdBy, 'open');
+    const room = await deps.hub.room(id);
     await room.openBackstage(actorOf(principal));
     return { space: room.snapshot().space };
   });
@@ -93,6 +99,25 @@ export function spaceRoutes(app: FastifyInstance, deps: ControlDeps): void {
   };
   app.put('/v1/spaces/:id/reminder', reminder(true));
   app.delete('/v1/spaces/:id/reminder', reminder(false));
+}
+
+/**
+ * Per-account caps (docs/security.md): each open Space (backstage or live) holds a mixer, a
+ * recorder and the HLS/Ogg streams on its home node, so one account may hold only a few;
+ * scheduled ones cost a row each. Throws too_many_spaces. Two creations racing may both pass
+ * the count: the cap can be exceeded by the number of concurrent requests, not more.
+ */
+async function checkSpaceCaps(deps: ControlDeps, userId: UserId, kind: 'open' | 'scheduled'): Promise<void> {
+  const [states, max] =
+    kind === 'open'
+      ? [[SpaceState.backstage, SpaceState.live], LIMITS.maxOpenSpacesPerAccount]
+      : [[SpaceState.scheduled], LIMITS.maxScheduledSpacesPerAccount];
+  if ((await deps.store.countSpacesBy(userId, states)) >= max) {
+    throw new RostraError(
+      'too_many_spaces',
+      `at most ${max} ${kind} Spaces per account; end or cancel one first`,
+    );
+  }
 }
 
 /** Live and backstage Spaces answer from the room actor; others from the store. */

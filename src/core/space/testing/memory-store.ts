@@ -4,7 +4,7 @@
  * adapter for production (the embedded default is store-sqlite).
  */
 import type { SpaceId, UserId } from '../../../protocol/ids.js';
-import type { SpaceInfo } from '../../../protocol/space.js';
+import type { SpaceInfo, SpaceState } from '../../../protocol/space.js';
 import { RostraError } from '../../errors.js';
 import type {
   AccountRecord,
@@ -66,6 +66,13 @@ export class MemoryStore implements Store {
     const limit = Math.min(query.limit ?? 100, 500);
     const list = [...this.spaces.values()].filter((s) => query.states.includes(s.state));
     return Promise.resolve(list.slice(0, limit).map((s) => this.#info(s)));
+  }
+
+  countSpacesBy(createdBy: UserId, states: readonly SpaceState[]): Promise<number> {
+    const mine = [...this.spaces.values()].filter(
+      (s) => s.createdBy === createdBy && states.includes(s.state),
+    );
+    return Promise.resolve(mine.length);
   }
 
   addReminder(spaceId: SpaceId, userId: UserId): Promise<number> {
