@@ -197,15 +197,19 @@ void test(
       body: { startMs: 0, durationMs: 500 },
     });
     assert.equal(clip.body.error.code, 'banned');
-    // carol may: the media URIs carry her token and are private to her
+    // carol may: the media URIs carry a signed media token of this Space, never her account
+    // token (which would end up in proxy and CDN logs)
     const ok = await get(path, carol.token);
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('cache-control'), 'private, no-cache');
     const text = await ok.text();
-    const seg = text
-      .split('\n')
-      .find((l) => l.endsWith(`?token=${encodeURIComponent(carol.token)}`) && !l.startsWith('#'));
+    assert.ok(!text.includes(carol.token), 'the account token is not in the playlist');
+    const seg = text.split('\n').find((l) => /\?media=\d+\.[\w-]{22}$/.test(l) && !l.startsWith('#'));
     assert.ok(seg, text);
+    const forged = seg.replace(/media=(\d+)\.[\w-]{22}/, 'media=$1.AAAAAAAAAAAAAAAAAAAAAA');
+    const refused = await fetch(`${server.url}/v1/spaces/${id}/replay/${forged}`);
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as any).error.code, 'media_token_invalid');
     const r = await fetch(`${server.url}/v1/spaces/${id}/replay/${seg}`);
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('cache-control'), 'private, max-age=31536000, immutable');

@@ -9,7 +9,7 @@ import {
   type ReplayTimeline,
 } from '../../../protocol/recording.js';
 import { RostraError } from '../../../core/errors.js';
-import { actorOf, optionalPrincipal, requestUrl, tokenOf } from '../../principal.js';
+import { actorOf, optionalPrincipal, requestUrl } from '../../principal.js';
 import type { ControlDeps } from '../../ports.js';
 import { validate } from '../../validation/parse.js';
 import { spaceIdParam } from './spaces.js';
@@ -76,11 +76,27 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
     return { space, view: await recordings.open(space.id, space.startedAt) };
   };
 
+  /**
+   * a segment request: a signed media token of this Space (`?media=`, what the playlist of a
+   * sign-in-only Space writes) stands for the listening check; without one the check runs
+   */
+  const segmentAccess = async (req: FastifyRequest): Promise<{ space: SpaceInfo; view: ReplayView }> => {
+    const media = requestUrl(req).searchParams.get('media');
+    if (media === null || !deps.media) return admitted(req);
+    const spaceId = spaceIdParam(req);
+    deps.media.tokens.verify(spaceId, media);
+    const space = await deps.store.getSpace(spaceId);
+    if (!space || space.startedAt === null) throw new RostraError('recording_not_found');
+    return { space, view: await recordings.open(space.id, space.startedAt) };
+  };
+
   app.get('/v1/spaces/:id/replay/playlist.m3u8', async (req, reply) => {
     const { space, view } = await admitted(req);
-    // a Space that needs sign-in: the media URIs carry the caller's token (query or header)
-    const token = space.allowAnonymous ? null : tokenOf(req.headers, requestUrl(req));
-    const query = token ? `?token=${encodeURIComponent(token)}` : '';
+    // a Space that needs sign-in: the segment URIs carry a short-lived signed media token of
+    // this Space (as the live tiers do), never the caller's account token, which would end
+    // up in proxy and CDN logs
+    const token = space.allowAnonymous || !deps.media ? null : deps.media.tokens.issue(space.id).token;
+    const query = token ? `?media=${token}` : '';
     cache(reply, space, 'no-cache');
     return reply.type('application/vnd.apple.mpegurl').send(view.playlist(query));
   });
@@ -110,7 +126,7 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
 
   // init/segments: a player fetches many in a burst (MEDIA_ROUTE); immutable and cacheable
   app.get('/v1/spaces/:id/replay/:version/:file', MEDIA_ROUTE, async (req, reply) => {
-    const { space, view } = await admitted(req);
+    const { space, view } = await segmentAccess(req);
     const { version, file } = req.params as { version: string; file: string };
     if (version !== view.version)
       throw new RostraError('not_found', 'the recording changed; reload the playlist');
