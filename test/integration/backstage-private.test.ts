@@ -19,8 +19,9 @@ after(async () => {
 test('a hot mic backstage reaches no listener and no media URL; going live starts the audio', async () => {
   server = await startTestServer();
   const host = await signUp(server.url, 'host');
-  const space = (await api(server.url, 'POST', '/v1/spaces', { token: host.token, body: { title: 'Mic check' } }))
-    .body.space.id as string;
+  const space = (
+    await api(server.url, 'POST', '/v1/spaces', { token: host.token, body: { title: 'Mic check' } })
+  ).body.space.id as string;
   const stage = await TestSocket.open(server.url, `/v1/spaces/${space}/stage`, host.token);
   await stage.waitType('welcome');
   speaker = await publishTone(server.url, space, host.token, { hz: 440 });
