@@ -105,11 +105,14 @@ export class StageRoom {
 
   #onRtp(member: Member, rtp: RtpPacket): void {
     const userId = member.session.userId;
-    if (this.#closed || this.#muted.has(userId)) return; // no hot mics: dropped right here
+    if (this.#closed) return;
+    // the session is live (StageMember.connected) as soon as its RTP arrives, muted or not: a
+    // speaker's client reads `connected: false` as "my session is gone" and publishes again
     if (!member.publishing) {
       member.publishing = true;
       this.hooks.publishing(userId, true);
     }
+    if (this.#muted.has(userId)) return; // no hot mics: dropped right here
     const { sequenceNumber, timestamp, marker } = rtp.header;
     this.mixer.push(userId, sequenceNumber, rtp.payload);
     const now = Date.now();

@@ -9,9 +9,12 @@
  */
 
 import { LIMITS } from '../../../src/protocol/limits.js';
+import { watchLink } from './link-watch.js';
 
 /** recvonly slots in the offer: everyone else on a full stage (12) */
 export const STAGE_SLOTS = LIMITS.maxOnStage - 1;
+/** ms the WHIP POST may take before it counts as failed */
+const WHIP_TIMEOUT_MS = 10_000;
 
 export interface StagePublisherOptions {
   /** e.g. https://host/v1/spaces/:id/whip */
@@ -22,11 +25,32 @@ export interface StagePublisherOptions {
   gatherTimeoutMs?: number;
 }
 
+/** the server answered the WHIP offer with something else than 201 */
+export class WhipRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`WHIP offer refused: ${status} ${body}`);
+  }
+
+  /** worth trying again: the server is busy or the Space's home is moving (5xx, 408, 429) */
+  get retryable(): boolean {
+    return this.status >= 500 || this.status === 408 || this.status === 429;
+  }
+}
+
 export class StagePublisher {
   /** Called once per slot when its remote track appears; if unset, slots play through <audio>. */
   onRemoteAudio?: (slot: number, stream: MediaStream) => void;
-  /** Called when the connection fails or closes after start(). */
-  onDisconnected?: (state: RTCPeerConnectionState) => void;
+  /**
+   * Called once when the session is lost after start(): the connection failed or closed, or
+   * the server has sent nothing for LINK_LOST_MS (its process died or froze: link-watch.ts).
+   * Not called after stop().
+   */
+  onDisconnected?: (why: string) => void;
+  /** the server has been silent for LINK_SUSPECT_MS (true), or is heard again (false) */
+  onSuspect?: (suspect: boolean) => void;
 
   readonly #o: StagePublisherOptions;
   #pc: RTCPeerConnection | null = null;
@@ -35,6 +59,7 @@ export class StagePublisher {
   #resource: string | null = null;
   #players: HTMLAudioElement[] = [];
   #stopped = false;
+  #unwatch: (() => void) | null = null;
 
   constructor(options: StagePublisherOptions) {
     this.#o = options;
@@ -69,25 +94,57 @@ export class StagePublisher {
       if (this.onRemoteAudio) this.onRemoteAudio(slot, stream);
       else this.#play(stream);
     };
-    pc.onconnectionstatechange = () => {
-      const s = pc.connectionState;
-      if ((s === 'failed' || s === 'closed') && !this.#stopped) this.onDisconnected?.(s);
-    };
     await pc.setLocalDescription(await pc.createOffer());
     await this.#gathered(pc);
     const res = await fetch(this.#o.whipUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${this.#o.token}` },
       body: pc.localDescription?.sdp ?? '',
+      // an edge answers within its 2.5 s call timeout; this only bounds a node that froze
+      signal: AbortSignal.timeout(WHIP_TIMEOUT_MS),
     });
     if (res.status !== 201) {
       const text = await res.text().catch(() => '');
       pc.close();
-      throw new Error(`WHIP offer refused: ${res.status} ${text}`);
+      throw new WhipRefused(res.status, text);
     }
     const location = res.headers.get('Location');
     this.#resource = location ? new URL(location, this.#o.whipUrl).href : null;
     await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+    if (this.#stopped) return;
+    this.#unwatch = watchLink(pc, {
+      onSuspect: () => this.onSuspect?.(true),
+      onResumed: () => this.onSuspect?.(false),
+      onLost: (why) => {
+        if (!this.#stopped) this.onDisconnected?.(why);
+      },
+    });
+  }
+
+  /** resolves once the connection is up; rejects when it fails or `timeoutMs` passes */
+  connected(timeoutMs: number): Promise<void> {
+    const pc = this.#pc;
+    if (!pc) return Promise.reject(new Error('StagePublisher not started'));
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const s = pc.connectionState;
+        if (s === 'connected') resolve();
+        else if (s === 'failed' || s === 'closed') reject(new Error(`connection ${s}`));
+        else return false;
+        return true;
+      };
+      if (check()) return;
+      const timer = setTimeout(() => {
+        pc.removeEventListener('connectionstatechange', onChange);
+        reject(new Error(`not connected after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onChange = (): void => {
+        if (!check()) return;
+        clearTimeout(timer);
+        pc.removeEventListener('connectionstatechange', onChange);
+      };
+      pc.addEventListener('connectionstatechange', onChange);
+    });
   }
 
   #gathered(pc: RTCPeerConnection): Promise<void> {
@@ -139,6 +196,7 @@ export class StagePublisher {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#unwatch?.();
     for (const el of this.#players) el.srcObject = null;
     this.#players = [];
     this.#pc?.close();

@@ -19,15 +19,19 @@ export interface MicPanel {
   detach(): void;
   /** server says whether I am muted */
   serverMuted(muted: boolean): void;
+  /** the audio link is down and coming back (null: it is up); `wantLive`: the kept intent */
+  link(reconnecting: { wantLive: boolean } | null): void;
   close(): void;
 }
 
 export function micPanel(
   actions: RoomActions,
   connect: () => Promise<void>,
-  onLive: (live: boolean) => void,
+  /** Mute pressed while reconnecting: stay muted once back */
+  onStayMuted: () => void,
 ): MicPanel {
   let mic: Mic | null = null;
+  let reconnecting: { wantLive: boolean } | null = null;
   let raf = 0;
   let busy = false;
   const indicator = h('div', {
@@ -68,6 +72,7 @@ export function micPanel(
   );
 
   const paint = (): void => {
+    if (mic && reconnecting) return paintReconnecting(reconnecting.wantLive);
     const live = mic?.live ?? false;
     indicator.className = `mic-state ${live ? 'live' : 'muted'}`;
     indicator.dataset.state = live ? 'live' : 'muted';
@@ -83,7 +88,26 @@ export function micPanel(
     toggle.setAttribute('aria-pressed', String(live));
     toggle.disabled = !mic || busy;
     connectBtn.hidden = mic !== null;
-    onLive(live);
+  };
+
+  // truthful while the link is down: nothing leaves the browser, and what happens once back
+  const paintReconnecting = (wantLive: boolean): void => {
+    indicator.className = 'mic-state reconnecting';
+    indicator.dataset.state = 'reconnecting';
+    replace(
+      indicator,
+      micOffIcon(),
+      ' RECONNECTING…',
+      h(
+        'small',
+        {},
+        wantLive ? 'no one hears you; live again once back' : 'no one hears you; you stay muted',
+      ),
+    );
+    toggle.textContent = 'Mute';
+    toggle.setAttribute('aria-pressed', String(wantLive));
+    toggle.disabled = !wantLive;
+    connectBtn.hidden = true;
   };
 
   const tick = (): void => {
@@ -102,6 +126,10 @@ export function micPanel(
   });
 
   toggle.addEventListener('click', () => {
+    if (mic && reconnecting) {
+      onStayMuted();
+      return;
+    }
     if (!mic || busy) return;
     const m = mic;
     if (m.live) {
@@ -143,6 +171,10 @@ export function micPanel(
       cancelAnimationFrame(raf);
       mic = null;
       meterFill.style.width = '0%';
+      paint();
+    },
+    link(r) {
+      reconnecting = r;
       paint();
     },
     serverMuted(muted) {

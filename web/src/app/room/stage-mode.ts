@@ -6,11 +6,11 @@
  */
 import type { SpaceId } from '../../../../src/protocol/ids.js';
 import type { StageServerMessage } from '../../../../src/protocol/stage.js';
-import { StagePublisher } from '../../stage/whip-client.js';
 import { socketUrl } from '../api.js';
 import { closeReason, readableError } from '../errors.js';
 import { getSession } from '../session.js';
 import { Mic } from './mic.js';
+import { StageLink } from './stage-link.js';
 import { StageSocket } from './stage-socket.js';
 import { micPanel } from './mic-panel.js';
 import type { RoomActions } from './actions.js';
@@ -28,7 +28,6 @@ export interface StageMode {
 export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomActions['notify']): StageMode {
   let closed = false;
   let mic: Mic | null = null;
-  let publisher: StagePublisher | null = null;
 
   const onMessage = (msg: StageServerMessage): void => {
     if (msg.type === 'error') {
@@ -64,13 +63,18 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     notify,
   };
 
+  const link = new StageLink({
+    whipUrl: new URL(`/v1/spaces/${encodeURIComponent(spaceId)}/whip`, location.href).href,
+    token: () => getSession()?.token ?? '',
+    actions,
+    onChange: () => panel.link(link.troubled ? { wantLive: link.wantLive } : null),
+    log: (line) => console.info(`[rostra] ${line}`),
+  });
   const dropMic = (): void => {
     panel.detach();
+    link.close();
     mic?.close();
     mic = null;
-    const p = publisher;
-    publisher = null;
-    if (p) void p.stop().catch(() => undefined);
   };
   let connecting: Promise<void> | null = null;
   const connect = (): Promise<void> => (connecting ??= doConnect().finally(() => (connecting = null)));
@@ -82,31 +86,27 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
       return;
     }
     mic = m;
-    const token = getSession()?.token ?? '';
-    const whipUrl = new URL(`/v1/spaces/${encodeURIComponent(spaceId)}/whip`, location.href).href;
-    const p = new StagePublisher({ whipUrl, token });
-    publisher = p;
-    // the others on stage play through the publisher's own <audio> elements (no onRemoteAudio)
-    p.onDisconnected = () => {
-      if (closed || publisher !== p) return;
-      notify('Your stage audio connection dropped. Connect your mic again.', 'error');
-      dropMic();
-    };
     try {
-      await p.start(m.stream);
+      // the others on stage play through the publisher's own <audio> elements
+      await link.start(m);
     } catch (err) {
-      dropMic();
+      panel.detach();
+      mic = null;
+      m.close();
       throw err;
     }
-    p.setMicEnabled(false);
     panel.attach(m);
   };
-  const panel = micPanel(actions, connect, (live) => publisher?.setMicEnabled(live));
+  const panel = micPanel(actions, connect, () => link.stayMuted());
 
   // a host's mute wins locally at once (the track is disabled on the snapshot that says so)
   const unsub = store.subscribe((s) => {
     const me = s.snapshot.stage.find((m) => m.userId === s.me);
-    if (me) panel.serverMuted(me.muted);
+    if (!me) return;
+    // first: a room that no longer has my session means the link is lost (takes the intent
+    // before the restored "muted" below turns the track off)
+    link.roomSays(me.connected);
+    panel.serverMuted(me.muted);
   });
 
   ws.connect();
