@@ -55,6 +55,14 @@ async function start(flags: Record<string, string>): Promise<number> {
   const config = loadConfig(flags);
   const server = await startRostra(config);
   process.stdout.write(`Rostra is running at ${server.url}  (data: ${config.dataDir})\n`);
+  process.stdout.write(
+    server.nodeId === null
+      ? 'mode: embedded (one node, SQLite)\n'
+      : `mode: cluster, node ${server.nodeId}, PostgreSQL schema ${config.pgSchema} (created if missing), ` +
+          `home leases in Redis hashes ${config.redisPrefix}lease:{space:<id>:home}:lease ` +
+          `(ttl ${config.homeLeaseMs} ms); ` +
+          `who homes which Space: GET /healthz\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       server.log.info({ signal }, 'stopping');

@@ -44,6 +44,8 @@ export interface RunningRostra {
   admission: Admission;
   /** this node's webhook emitter and dispatcher (docs/webhooks.md) */
   webhooks: Webhooks;
+  /** cluster mode: this node's id; null on an embedded (single) node */
+  nodeId: string | null;
   /** stops accepting, closes sockets, media and the store; idempotent */
   close(): Promise<void>;
 }
@@ -174,6 +176,7 @@ export async function startRostra(
     log,
     admission,
     webhooks,
+    nodeId: cluster?.nodeId ?? null,
     close() {
       closing ??= (async () => {
         if (hub instanceof ClusterSpaceHub) await hub.drain({ spreadMs: config.drainMs });

@@ -11,7 +11,7 @@ import type { Clock } from '../core/ports/clock.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
 import { RoomRegistry, type Room, type Actor } from '../core/space/index.js';
-import type { SpaceHub } from '../control/ports.js';
+import type { HubStats, SpaceHub } from '../control/ports.js';
 import type { FrameSink, SinkFactory, StagePlane } from './stage-plane.js';
 import type { CaptionEngine } from '../core/ports/captions.js';
 import { SpaceRuntime } from './space-runtime.js';
@@ -31,6 +31,11 @@ export interface SpaceHubDeps {
   captions?: CaptionEngine;
   /** told of every room this node loads (it is the Space's home), e.g. to raise webhooks */
   onRoom?: (room: Room) => void;
+  /**
+   * asked before each mixed frame reaches the Space's runtime (fan-out, sinks, the recorder);
+   * false drops it. A cluster node answers whether it can still prove it homes the Space.
+   */
+  admitFrame?: (spaceId: SpaceId) => boolean;
 }
 
 export class LocalSpaceHub implements SpaceHub {
@@ -49,7 +54,10 @@ export class LocalSpaceHub implements SpaceHub {
       onRoom: (room) => this.#wire(room),
     });
     const ev = deps.stage.events;
-    ev.on('frame', (spaceId, frame) => this.#runtimes.get(spaceId)?.frame(frame));
+    ev.on('frame', (spaceId, frame) => {
+      const runtime = this.#runtimes.get(spaceId);
+      if (runtime && (deps.admitFrame?.(spaceId) ?? true)) runtime.frame(frame);
+    });
     ev.on('levels', (spaceId, levels) => this.#runtimes.get(spaceId)?.levels(levels, deps.clock.now()));
     ev.on('speech', (spaceId, endsAt, chunks) => this.#runtimes.get(spaceId)?.speech(endsAt, chunks));
     ev.on('slots', (spaceId, userId, slots) => this.#runtimes.get(spaceId)?.slots(userId, slots));
@@ -93,7 +101,7 @@ export class LocalSpaceHub implements SpaceHub {
     return this.#runtime(room).attachStage(socket, actor);
   }
 
-  stats(): { rooms: number; listeners: number; stageSockets: number } {
+  stats(): HubStats {
     let listeners = 0;
     let stageSockets = 0;
     for (const r of this.#runtimes.values()) {

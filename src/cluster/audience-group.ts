@@ -47,6 +47,11 @@ export class AudienceGroup {
   readonly #stage = new Map<WebSocket, Actor>();
   readonly #listeners = new Map<object, Actor>();
   #requests: SpeakRequest[] = [];
+  /** newest fencing token whose frames were played here, and the seq of the last one (-1: none) */
+  #token = 0;
+  #lastSeq = -1;
+  /** frames dropped by the fencing above (older term, or seq not ahead) */
+  fencedFrames = 0;
   #closed = false;
   #ended = false;
 
@@ -108,8 +113,28 @@ export class AudienceGroup {
     };
   }
 
-  frame(frame: AudioFrame): void {
+  /**
+   * A mixed frame from the home of term `token` (this node's mixer or the bus). Fenced here,
+   * where every path to this node's listeners and sinks meets: a frame of an older term than
+   * the newest one played is dropped (a deposed home that woke up), and so is one whose seq is
+   * not ahead of the last one played (a duplicate, a late batch, a new home whose clock is
+   * behind: it is heard once its seq passes). Listeners never get a seq twice or backwards.
+   */
+  frame(frame: AudioFrame, token: number): void {
     if (this.#closed || this.#ended) return;
+    if (token < this.#token) {
+      this.fencedFrames++;
+      return;
+    }
+    if (this.#lastSeq >= 0) {
+      const ahead = (frame.seq - this.#lastSeq) >>> 0;
+      if (ahead === 0 || ahead >= 0x8000_0000) {
+        this.fencedFrames++;
+        return;
+      }
+    }
+    this.#token = token;
+    this.#lastSeq = frame.seq;
     this.fanout.push(frame);
     for (const [name, sink] of this.sinks) {
       try {

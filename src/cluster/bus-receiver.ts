@@ -3,8 +3,8 @@
  * hands, per-person notices, heartbeats, `gone`) and, on an edge, the `audio` topic. Every
  * message carries its home's fencing token: anything below the highest token seen is ignored
  * (a deposed home that has not noticed yet cannot reach listeners), and a home that hears a
- * higher token steps down. Frames reach the group only when their seq moves forward for the
- * current token, so a duplicated or overtaken batch is never played twice or backwards.
+ * higher token steps down. The group plays a frame only when its seq moves forward
+ * (audience-group.ts), so a duplicated or overtaken batch is never played twice or backwards.
  */
 import { decode, type ClusterMessage } from './codec.js';
 import type { SpaceNodeState } from './space-node-state.js';
@@ -18,10 +18,6 @@ export interface BusReceiverDeps {
 }
 
 export class BusReceiver {
-  /** fencing token and seq of the last frame fed to the group from the bus (-1: none yet) */
-  #audioToken = 0;
-  #lastSeq = -1;
-
   constructor(
     private readonly s: SpaceNodeState,
     private readonly deps: BusReceiverDeps,
@@ -98,18 +94,9 @@ export class BusReceiver {
     const d = decode(data);
     if (d?.kind !== 'audio' || d.token < s.token) return;
     if (d.token > s.token) this.deps.sendPresence(); // a new home: tell it who is here right away
-    if (d.token !== this.#audioToken) this.#lastSeq = -1;
     s.token = d.token;
-    this.#audioToken = d.token;
     s.lastHeard = s.ctx.clock.now();
-    for (const f of d.frames) {
-      // a duplicated or overtaken batch: never play a frame twice or out of order
-      if (this.#lastSeq >= 0) {
-        const ahead = (f.seq - this.#lastSeq) >>> 0;
-        if (ahead === 0 || ahead >= 0x8000_0000) continue;
-      }
-      this.#lastSeq = f.seq;
-      s.group.frame(f);
-    }
+    // the group drops a duplicated or overtaken batch (never a frame twice or backwards)
+    for (const f of d.frames) s.group.frame(f, d.token);
   }
 }

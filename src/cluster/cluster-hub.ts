@@ -17,7 +17,13 @@ import type { Leases } from '../core/ports/leases.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
 import type { Actor, Room } from '../core/space/index.js';
-import type { Detach, RoomHandle, SpaceHub } from '../control/ports.js';
+import {
+  CLUSTER_STATUS_SPACES,
+  type Detach,
+  type HubStats,
+  type RoomHandle,
+  type SpaceHub,
+} from '../control/ports.js';
 import { audienceClientSchema, stageClientSchema } from '../control/validation/schemas.js';
 import { validate } from '../control/validation/parse.js';
 import { LocalSpaceHub } from '../app/space-hub.js';
@@ -74,6 +80,8 @@ export class ClusterSpaceHub implements SpaceHub {
       batchFrames: deps.batchFrames,
       sinks: sinks.filter((s) => HOME_ONLY_SINKS.has(s.name)),
       onRoom: deps.onRoom,
+      // the recorder records only what a home that can prove its lease mixed (fencing)
+      admitFrame: (id) => this.#loaded.get(id)?.mayPublish() ?? false,
     });
     this.#calls = new CallClient(deps.bus, deps.nodeId);
     this.directory = new Directory(deps.bus, deps.nodeId, deps.clock, deps.log);
@@ -164,14 +172,24 @@ export class ClusterSpaceHub implements SpaceHub {
     return node.group.attachStage(socket, actor, node.snapshot());
   }
 
-  stats(): { rooms: number; listeners: number; stageSockets: number } {
+  stats(): HubStats {
     let listeners = 0;
     let stageSockets = 0;
     for (const n of this.#loaded.values()) {
       listeners += n.group.fanout.size;
       stageSockets += n.group.stageSocketCount;
     }
-    return { rooms: this.#loaded.size, listeners, stageSockets };
+    const nodes = [...this.#loaded.values()].sort((a, b) => Number(b.isHome) - Number(a.isHome));
+    const spaces: Record<string, string | null> = {};
+    for (const n of nodes.slice(0, CLUSTER_STATUS_SPACES)) spaces[n.id] = n.homeNode?.node ?? null;
+    const cluster = {
+      nodeId: this.deps.nodeId,
+      draining: this.#draining,
+      homes: nodes.filter((n) => n.isHome).length,
+      spaces,
+      spacesTotal: nodes.length,
+    };
+    return { rooms: this.#loaded.size, listeners, stageSockets, cluster };
   }
 
   audienceStats(): { batches: number; bytes: number; skipped: number; droppedSlow: number } {

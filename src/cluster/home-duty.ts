@@ -84,7 +84,9 @@ export class HomeDuty {
     if (s.role !== 'home' || s.closed) return true;
     this.room = room;
     log.info({ spaceId: s.id, token: s.token, node: s.ctx.self }, 'edge -> home');
-    this.merger = new PresenceMerger(room, s.ctx.self);
+    this.merger = new PresenceMerger(room, s.ctx.self, last !== null);
+    // totalJoined goes on from the previous home's last announcement (never backwards)
+    if (last) room.carryTotalJoined(last.snapshot.counts.totalJoined);
     this.merger.apply(s.ctx.self, this.deps.presence.next(), clock.now());
     this.#wireRoom(room);
     // queued on the room before anything else can reach it (restore wants a fresh room)
@@ -116,12 +118,22 @@ export class HomeDuty {
     }
   }
 
+  /**
+   * Asked before anything this home sends (frames, bulletins, heartbeats): can it still prove
+   * it holds the lease? A no steps the node down on the spot (home-lease.ts), so a home whose
+   * process was frozen past its lease never speaks again with its old token.
+   */
+  mayPublish(): boolean {
+    return this.#lease?.provablyHeld() ?? false;
+  }
+
   /** a mixed frame: to the local group now, to the other nodes in batches */
   frame(frame: AudioFrame): void {
     const { s } = this;
     // backstage audio never leaves the home: not to local listeners, not to other nodes
     if (this.room?.state !== SpaceState.live) return;
-    s.group.frame(frame);
+    if (!this.mayPublish()) return;
+    s.group.frame(frame, s.token);
     // a batch carries its first seq only: a skipped mixer tick (seq + 2) starts a new batch, or
     // edges would number the frames after it one too low
     const last = this.#audioBatch.at(-1);
@@ -135,8 +147,12 @@ export class HomeDuty {
     });
   }
 
-  /** applies a message to this node's sockets and publishes it to the other nodes */
+  /**
+   * applies a message to this node's sockets and publishes it to the other nodes; only while
+   * the lease is provably held, except `gone` (sent after letting the lease go)
+   */
   emit(msg: ClusterMessage, local = true): void {
+    if (msg.t !== 'gone' && !this.mayPublish()) return;
     if (local) this.deps.applyLocal(msg);
     this.s.ctx.bus.publish(topics.room(this.s.id), encodeJson(msg)).catch(() => {
       // Redis unreachable: edges catch up from the next heartbeat's snapshot
@@ -219,7 +235,7 @@ export class HomeDuty {
   }
 
   #flushAudio(): void {
-    if (this.#audioBatch.length === 0) return;
+    if (this.#audioBatch.length === 0 || !this.mayPublish()) return;
     const data = encodeAudio(this.s.token, this.#audioBatch);
     this.#audioBatch = [];
     this.s.ctx.bus.publish(topics.audio(this.s.id), data).catch(() => undefined);

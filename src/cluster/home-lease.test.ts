@@ -4,12 +4,12 @@ import { FakeClock } from '../core/space/testing/fake-clock.js';
 import { silentLogger } from '../core/log.js';
 import { MemoryLeases, MemoryLeaseTable } from '../adapters/leases-memory/index.js';
 import type { Leases } from '../core/ports/leases.js';
-import { HomeLease } from './home-lease.js';
+import { HomeLease, leaseMarginMs } from './home-lease.js';
 import { CuttableLeases } from './testing/cuttable-leases.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 
-async function held(leases: Leases, clock: FakeClock, ttlMs = 3_000) {
+async function held(leases: Leases, clock: FakeClock, ttlMs = 3_000, monotonic = () => clock.now()) {
   const grant = await leases.acquire('space:s:home', 'n1 http://a', ttlMs);
   assert.ok(grant);
   const lost: string[] = [];
@@ -23,6 +23,7 @@ async function held(leases: Leases, clock: FakeClock, ttlMs = 3_000) {
       token: grant.token,
       ttlMs,
       onLost: (why) => lost.push(why),
+      monotonic,
     },
     clock.now(),
   );
@@ -126,4 +127,42 @@ test('a renew that hangs (Redis accepted the connection but does not answer) doe
   assert.deepEqual(lost, ['expired']);
   assert.ok(lostAt <= 4_050, `lost at ${lostAt}`);
   assert.equal(lease.held, false);
+});
+
+test('a home that was frozen past its deadline finds out at its first publish, before any timer runs', async () => {
+  const clock = new FakeClock();
+  let mono = 0;
+  const { lease, lost } = await held(new MemoryLeases(new MemoryLeaseTable(clock)), clock, 3_000, () => mono);
+  assert.equal(lease.provablyHeld(), true);
+  // SIGSTOP for 4 s: no timer ran, no renew happened; the process wakes up with a frame to send
+  mono += 4_000;
+  assert.equal(lease.provablyHeld(), false);
+  assert.deepEqual(lost, ['expired']);
+  assert.equal(lease.held, false);
+  assert.equal(lease.provablyHeld(), false, 'and stays lost');
+  assert.deepEqual(lost, ['expired'], 'onLost runs once');
+});
+
+test('the home stops trusting its lease a margin before the deadline, whatever the wall clock says', async () => {
+  const clock = new FakeClock();
+  let mono = 0;
+  const ttl = 3_000;
+  const { lease, lost } = await held(new MemoryLeases(new MemoryLeaseTable(clock)), clock, ttl, () => mono);
+  mono = ttl - leaseMarginMs(ttl) - 1;
+  assert.equal(lease.provablyHeld(), true);
+  mono = ttl - leaseMarginMs(ttl);
+  // the wall clock did not move (or was stepped back): the monotonic deadline decides
+  assert.equal(lease.provablyHeld(), false);
+  assert.deepEqual(lost, ['expired']);
+});
+
+test('every successful renew moves the monotonic deadline too', async () => {
+  const clock = new FakeClock();
+  const { lease, lost } = await held(new MemoryLeases(new MemoryLeaseTable(clock)), clock);
+  for (let i = 0; i < 10; i++) {
+    await run(clock, 1_000);
+    assert.equal(lease.provablyHeld(), true, `after ${i + 1} s`);
+  }
+  assert.deepEqual(lost, []);
+  lease.abandon();
 });

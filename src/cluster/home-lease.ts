@@ -11,6 +11,13 @@
  * so this node always gives up no later than the backend frees the lease: no two homes act
  * at once (modulo clock drift within one ttl). A failed renew alone does not lose the lease;
  * the deadline has its own timer, so a renew still waiting for Redis cannot push it back.
+ *
+ * Timers alone are not enough: a process that was frozen (SIGSTOP, a VM pause, an event loop
+ * starved for seconds) runs its queued I/O callbacks — frames from the mixer worker, Redis
+ * replies — before its timers, so it would act on a lease that ran out while it slept. The
+ * home therefore asks `provablyHeld()` before everything it publishes: the deadline again, on
+ * a monotonic clock (wall-clock steps cannot stretch it), less a safety margin; when the
+ * answer is no, the lease counts as lost right there.
  */
 import type { Clock } from '../core/ports/clock.js';
 import type { Leases } from '../core/ports/leases.js';
@@ -27,11 +34,22 @@ export interface HomeLeaseOptions {
   ttlMs: number;
   /** called once when the lease is lost (not after release()) */
   onLost: (why: 'taken' | 'expired') => void;
+  /** monotonic ms (default performance.now); tests pass their fake clock */
+  monotonic?: () => number;
+}
+
+/** ms before the deadline at which a home stops trusting its lease: clock-rate drift, and the
+ * time a message takes from the check to Redis */
+export function leaseMarginMs(ttlMs: number): number {
+  return Math.min(200, Math.floor(ttlMs / 10));
 }
 
 export class HomeLease {
   readonly token: number;
   #deadline: number;
+  /** the same deadline on the monotonic clock */
+  #monoDeadline: number;
+  readonly #mono: () => number;
   #timer: { cancel(): void } | null = null;
   /** fires at the deadline even while a renew is still waiting for Redis */
   #deadlineTimer: { cancel(): void } | null = null;
@@ -46,7 +64,10 @@ export class HomeLease {
     grantedAt: number,
   ) {
     this.token = opts.token;
+    this.#mono = opts.monotonic ?? (() => performance.now());
     this.#deadline = grantedAt + opts.ttlMs;
+    // grantedAt is on the wall clock: carry the time since then over to the monotonic one
+    this.#monoDeadline = this.#mono() - Math.max(0, opts.clock.now() - grantedAt) + opts.ttlMs;
     this.#armDeadline();
     this.#schedule(this.#renewEveryMs);
   }
@@ -86,6 +107,18 @@ export class HomeLease {
     return this.#state === 'held';
   }
 
+  /**
+   * Whether this node can still prove it holds the lease (call it before every publish):
+   * held, and the monotonic deadline less the margin not reached. A no loses the lease now
+   * (onLost('expired') runs before this returns).
+   */
+  provablyHeld(): boolean {
+    if (this.#state !== 'held') return false;
+    if (this.#mono() < this.#monoDeadline - leaseMarginMs(this.opts.ttlMs)) return true;
+    this.#lose('expired');
+    return false;
+  }
+
   /** ms of lease this node may still count on */
   get remainingMs(): number {
     return this.#deadline - this.opts.clock.now();
@@ -117,11 +150,13 @@ export class HomeLease {
     if (this.#renewing) return;
     this.#renewing = true;
     const started = this.opts.clock.now();
+    const startedMono = this.#mono();
     try {
       const ok = await this.opts.leases.renew(this.opts.key, this.opts.holder, this.token, this.opts.ttlMs);
       if (this.#state !== 'held') return;
       if (!ok) return this.#lose('taken');
       this.#deadline = started + this.opts.ttlMs;
+      this.#monoDeadline = startedMono + this.opts.ttlMs;
       this.#armDeadline();
       this.#failures = 0;
       this.#schedule(this.#renewEveryMs);

@@ -65,3 +65,29 @@ test('the host with a stage socket on any node keeps leading; gone everywhere, t
   merger.apply(A, { seq: 2, anonymous: 0, named: [], stage: [] }, f.clock.now());
   assert.equal(f.room.snapshot().leaderId, hostId, 'still the leader during the grace');
 });
+
+test('after a failover totalJoined goes on from the previous home: reported listeners are not joined twice', async () => {
+  const f = await makeRoom();
+  const total = () => {
+    f.clock.advance(2_000);
+    return f.room.snapshot().counts;
+  };
+  // the previous home had counted 5 (3 anonymous and bob still here, one anonymous gone)
+  const merger = new PresenceMerger(f.room, A, true);
+  f.room.carryTotalJoined(5);
+  merger.apply(A, { seq: 1, anonymous: 2, named: [], stage: [] }, f.clock.now());
+  merger.apply(B, { seq: 1, anonymous: 1, named: [[bob, 1]], stage: [] }, f.clock.now());
+  assert.deepEqual(total(), { listeningNow: 4, totalJoined: 5 });
+  // someone new joins on B: counted once; bob reconnecting is not new
+  merger.apply(B, { seq: 2, anonymous: 2, named: [[bob, 2]], stage: [] }, f.clock.now());
+  assert.deepEqual(total(), { listeningNow: 6, totalJoined: 6 });
+  f.room.carryTotalJoined(3);
+  assert.equal(total().totalJoined, 6, 'an older, smaller total never takes it back');
+});
+
+test('on a first homing every reported listener is a join', async () => {
+  const { f, merger } = await setup();
+  merger.apply(B, { seq: 1, anonymous: 2, named: [[bob, 1]], stage: [] }, f.clock.now());
+  f.clock.advance(2_000);
+  assert.deepEqual(f.room.snapshot().counts, { listeningNow: 3, totalJoined: 3 });
+});

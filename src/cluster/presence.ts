@@ -42,10 +42,18 @@ export class PresenceMerger {
   readonly #nodes = new Map<NodeId, NodeState>();
   /** people with a stage socket anywhere, summed over nodes */
   readonly #stageTotals = new Map<UserId, number>();
+  /** nodes that have reported to this merger at least once */
+  readonly #reported = new Set<NodeId>();
 
+  /**
+   * `carried`: this home took over from a previous one whose `totalJoined` it carries on
+   * (restore.ts); the listeners in each node's first report were counted there already.
+   * One who joined in the failover gap is therefore not counted (under-counts by those).
+   */
   constructor(
     private readonly room: Room,
     private readonly self: NodeId,
+    private readonly carried = false,
   ) {}
 
   /** applies one node's report; ignores reports older than the last one applied */
@@ -63,7 +71,9 @@ export class PresenceMerger {
       named: new Map(report.named),
       stage: new Map(report.stage),
     };
-    this.#replace(old, next);
+    // after a failover, a node's first report names listeners the previous home had counted
+    this.#replace(old, next, this.carried && !this.#reported.has(node));
+    this.#reported.add(node);
     this.#nodes.set(node, next);
   }
 
@@ -80,14 +90,14 @@ export class PresenceMerger {
     return this.#nodes.size;
   }
 
-  #replace(old: NodeState | undefined, next: NodeState | undefined): void {
+  #replace(old: NodeState | undefined, next: NodeState | undefined, counted = false): void {
     const room = this.room;
     if (room.closed) return;
     const dAnon = (next?.anonymous ?? 0) - (old?.anonymous ?? 0);
-    for (let i = 0; i < dAnon; i++) room.listenerJoined(ANONYMOUS);
+    for (let i = 0; i < dAnon; i++) room.listenerJoined(ANONYMOUS, counted);
     for (let i = 0; i < -dAnon; i++) room.listenerLeft(ANONYMOUS);
     for (const [userId, d] of diff(old?.named, next?.named)) {
-      for (let i = 0; i < d; i++) room.listenerJoined(named(userId));
+      for (let i = 0; i < d; i++) room.listenerJoined(named(userId), counted);
       for (let i = 0; i < -d; i++) room.listenerLeft(named(userId));
     }
     for (const [userId, d] of diff(old?.stage, next?.stage)) {

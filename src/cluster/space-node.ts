@@ -173,6 +173,11 @@ export class SpaceNode implements RoomHandle {
 
   // ---- frames and stage events from this node's stage plane (home only) ----
 
+  /** home, and still able to prove it holds the lease (stops being home when it cannot) */
+  mayPublish(): boolean {
+    return this.#s.role === 'home' && (this.#homing.duty?.mayPublish() ?? false);
+  }
+
   homeFrame(frame: AudioFrame): void {
     if (this.#s.role !== 'home') return;
     this.#homing.duty?.frame(frame);

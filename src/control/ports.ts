@@ -64,8 +64,31 @@ export interface SpaceHub {
   /** an admitted stage socket receives the room's stage events */
   attachStage(room: RoomHandle, socket: WebSocket, actor: Actor): Detach;
   /** counts for /healthz */
-  stats(): { rooms: number; listeners: number; stageSockets: number };
+  stats(): HubStats;
 }
+
+export interface HubStats {
+  rooms: number;
+  listeners: number;
+  stageSockets: number;
+  /** cluster mode only: who this node is and who homes its Spaces */
+  cluster?: ClusterStatus;
+}
+
+export interface ClusterStatus {
+  nodeId: string;
+  draining: boolean;
+  /** Spaces this node homes */
+  homes: number;
+  /** Space id -> the node id homing it as this node knows it (null: none right now); at most
+   * CLUSTER_STATUS_SPACES entries, the ones this node homes first */
+  spaces: Record<string, string | null>;
+  /** Spaces this node has, listed or not */
+  spacesTotal: number;
+}
+
+/** most Spaces /healthz lists by name (a node may have thousands) */
+export const CLUSTER_STATUS_SPACES = 100;
 
 export interface ControlDeps {
   store: Store;

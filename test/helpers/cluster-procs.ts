@@ -24,6 +24,9 @@ import { retry } from './wait.js';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** ms a node process may take to print its URL */
+const START_TIMEOUT_MS = 60_000;
+
 export interface ProcClusterOptions {
   /** home lease ttl of every node, ms */
   ttlMs: number;
@@ -34,6 +37,8 @@ export interface ProcClusterOptions {
   tag?: string;
   /** every node records into one folder, `recordingsDir` (each keeps its own data dir) */
   sharedRecordings?: boolean;
+  /** environment added to every node (e.g. NODE_OPTIONS) */
+  env?: Record<string, string>;
 }
 
 export class ProcCluster {
@@ -59,19 +64,25 @@ export class ProcCluster {
 
   /** starts node `p<i>` (data dir `<dir>/p<i>`) */
   async start(i: number, extra: Record<string, string> = {}): Promise<NodeProcess> {
-    const p = await startNodeProcess(`p${i}`, {
-      'data-dir': join(this.dir, `p${i}`),
-      'redis-url': this.opts.nodeRedisUrl ?? REDIS_URL,
-      'database-url': PG_URL,
-      'pg-schema': this.schema,
-      'redis-prefix': this.prefix,
-      'token-secret': `secret-of-cluster-test-${this.run}`,
-      'home-lease-ms': String(this.opts.ttlMs),
-      'drain-ms': String(this.opts.drainMs ?? 1000),
-      'log-level': 'warn',
-      ...(this.opts.sharedRecordings ? { 'recordings-dir': this.recordingsDir } : {}),
-      ...extra,
-    });
+    const p = await startNodeProcess(
+      `p${i}`,
+      {
+        'data-dir': join(this.dir, `p${i}`),
+        'redis-url': this.opts.nodeRedisUrl ?? REDIS_URL,
+        'database-url': PG_URL,
+        'pg-schema': this.schema,
+        'redis-prefix': this.prefix,
+        'token-secret': `secret-of-cluster-test-${this.run}`,
+        'home-lease-ms': String(this.opts.ttlMs),
+        'drain-ms': String(this.opts.drainMs ?? 1000),
+        'log-level': 'warn',
+        ...(this.opts.sharedRecordings ? { 'recordings-dir': this.recordingsDir } : {}),
+        ...extra,
+      },
+      // a busy machine (load average 30–60 seen) takes far longer than the usual ~2 s
+      START_TIMEOUT_MS,
+      this.opts.env,
+    );
     this.procs.push(p);
     return p;
   }

@@ -22,13 +22,15 @@ export async function startNodeProcess(
   id: string,
   flags: Record<string, string>,
   timeoutMs = 20_000,
+  /** added to the environment (e.g. NODE_OPTIONS='--inspect=127.0.0.1:0' to stall it from a test) */
+  env: Record<string, string> = {},
 ): Promise<NodeProcess> {
   const args = ['--import', 'tsx', 'src/app/cli.ts', 'start', '--port', '0', '--node-id', id];
   for (const [k, v] of Object.entries(flags)) args.push(`--${k}`, v);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -37,7 +39,11 @@ export async function startNodeProcess(
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${id} did not start:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // a node that never came up is nobody's to clean up: end it here, or it outlives the test
+      child.kill('SIGKILL');
+      reject(new Error(`node ${id} did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const onData = () => {
       const m = /Rostra is running at (http:\/\/\S+)/.exec(out);
       if (!m?.[1]) return;

@@ -43,19 +43,30 @@ export class AudienceCounter {
     return this.#present.has(userId);
   }
 
-  /** one listening connection opened; `null` = anonymous (each connection counts once) */
-  joined(userId: UserId | null): void {
+  /**
+   * one listening connection opened; `null` = anonymous (each connection counts once).
+   * `counted`: it was already counted in a carried-over total (a listener a previous home had,
+   * reported again after a failover), so it is listening now but not joined again.
+   */
+  joined(userId: UserId | null, counted = false): void {
     this.#listeningNow++;
     if (userId === null) {
       this.#anonymousNow++;
-      this.#totalJoined++;
+      if (!counted) this.#totalJoined++;
     } else {
       this.#present.set(userId, (this.#present.get(userId) ?? 0) + 1);
       if (!this.#seen.has(userId)) {
         this.#seen.add(userId);
-        this.#totalJoined++;
+        if (!counted) this.#totalJoined++;
       }
     }
+    this.#schedule();
+  }
+
+  /** a previous home's total (failover): the total never goes below it */
+  carryTotal(totalJoined: number): void {
+    if (!Number.isSafeInteger(totalJoined) || totalJoined <= this.#totalJoined) return;
+    this.#totalJoined = totalJoined;
     this.#schedule();
   }
 

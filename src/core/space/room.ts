@@ -176,11 +176,21 @@ export class Room {
     });
   }
 
-  /** a listening connection opened: O(1), counters only */
-  listenerJoined(actor: Actor): void {
+  /**
+   * a listening connection opened: O(1), counters only. `counted`: a listener the previous
+   * home already counted in `totalJoined` (reported again after a failover)
+   */
+  listenerJoined(actor: Actor, counted = false): void {
     this.#open();
     if (this.#info.state === 'ended') return; // nothing moves after the end
-    this.#audience.joined(actor.anonymous ? null : actor.userId);
+    this.#audience.joined(actor.anonymous ? null : actor.userId, counted);
+  }
+
+  /** after a failover: `totalJoined` continues from what the previous home announced */
+  carryTotalJoined(totalJoined: number): void {
+    this.#open();
+    if (this.#info.state === 'ended') return;
+    this.#audience.carryTotal(totalJoined);
   }
 
   /** a listening connection closed: O(1), counters only */

@@ -7,9 +7,12 @@ const startedAt = Date.now();
 export function healthRoutes(app: FastifyInstance, deps: ControlDeps): void {
   app.get('/healthz', async (_req, reply) => {
     const stats = deps.hub.stats();
-    return reply
-      .header('cache-control', 'no-store')
-      .send({ ok: true, uptimeS: Math.round((Date.now() - startedAt) / 1000), ...stats });
+    return reply.header('cache-control', 'no-store').send({
+      ok: true,
+      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      mode: stats.cluster ? 'cluster' : 'embedded',
+      ...stats,
+    });
   });
 
   app.get('/metrics', async (_req, reply) => {
