@@ -13,6 +13,7 @@ import { isClusterConfig } from '../cluster/index.js';
 import type { Store } from '../core/ports/store.js';
 import { createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import { runLoadCommand } from '../load/command.js';
+import { runAdminCommand } from './admin-command.js';
 import { parseArgs } from './args.js';
 import { configHelp, loadConfig } from './config.js';
 import { startRostra } from './server.js';
@@ -25,6 +26,8 @@ usage:
                                      print a signed token for an existing account
   rostra load [flags]                simulated listeners (WebSocket, LL-HLS, Ogg) and speaker bots
                                      against a node on this machine; rostra load --help for flags
+  rostra admin <command> [flags]     operator commands over the admin API: spaces, end, webhooks,
+                                     webhooks-retry; rostra admin --help for the list
   rostra --help                      this text
 
 settings (flag, environment variable, default):
@@ -39,8 +42,9 @@ Examples:
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { command, flags } = parseArgs(argv);
+  const { command, flags, rest } = parseArgs(argv);
   if (command === 'load') return runLoadCommand(flags);
+  if (command === 'admin') return runAdminCommand(rest, flags);
   if (flags['--help'] || command === 'help' || command === '') {
     process.stdout.write(HELP);
     return command === '' && !flags['--help'] ? 2 : 0;

@@ -9,6 +9,7 @@ import type { RouteFlags } from './route-options.js';
 import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { spaceWebhookRoutes } from './routes/space-webhook.js';
+import { adminRoutes } from './routes/admin.js';
 import { whipRoutes } from './routes/whip.js';
 import { restreamRoutes } from './routes/restream.js';
 import { healthRoutes } from './routes/health.js';
@@ -71,6 +72,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
   accountRoutes(app, deps);
   spaceRoutes(app, deps);
   spaceWebhookRoutes(app, deps);
+  adminRoutes(app, deps);
   whipRoutes(app, deps);
   restreamRoutes(app, deps);
   mediaRoutes(app, deps);

@@ -3,7 +3,7 @@
  * the protocol type it parses (`satisfies`), so the wire types and the validators cannot drift.
  */
 import { z } from 'zod';
-import { ID_PATTERN, type UserId } from '../../protocol/ids.js';
+import { ID_PATTERN, type SpaceId, type UserId } from '../../protocol/ids.js';
 import { LIMITS, type ReactionEmoji } from '../../protocol/limits.js';
 import { cleanUserText } from '../../protocol/text.js';
 import type { CreateAccountRequest, CreateSpaceRequest } from '../../protocol/api.js';
@@ -47,6 +47,17 @@ export const createSpaceSchema = z.strictObject({
 /** a host's webhook endpoint for their Space: an absolute http(s) URL (the route checks the policy) */
 export const spaceWebhookSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(LIMITS.maxWebhookUrlLength),
+});
+
+/** the delivery log's filters, from the query string */
+export const deliveryQuerySchema = z.strictObject({
+  state: z.enum(['pending', 'delivered', 'failed']).optional(),
+  spaceId: z
+    .string()
+    .regex(ID_PATTERN)
+    .transform((s) => s as SpaceId)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
 const target = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), userId, ref });
