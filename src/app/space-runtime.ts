@@ -59,6 +59,7 @@ export class SpaceRuntime {
     ev.on('reactions', (batch) =>
       this.#everyone({ type: 'reactions', windowMs: batch.windowMs, counts: batch.counts }),
     );
+    ev.on('questions', (questions) => this.#everyone({ type: 'questions', questions }));
     ev.on('requests', (requests) => {
       for (const [ws, actor] of this.#stageSockets)
         if (this.#moderates(actor)) send(ws, { type: 'requests', requests });

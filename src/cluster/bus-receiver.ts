@@ -63,6 +63,7 @@ export class BusReceiver {
           s.fromHome = true;
         }
         if (msg.msg.type === 'counts') s.snapshot = { ...s.snapshot, counts: msg.msg.counts };
+        if (msg.msg.type === 'questions') s.snapshot = { ...s.snapshot, questions: msg.msg.questions };
         if (msg.msg.type === 'ended') {
           if (s.role === 'home') return; // the room's own ended handler ends the group
           s.group.end(msg.msg.reason);

@@ -209,6 +209,9 @@ export class HomeDuty {
           msg: { type: 'reactions', windowMs: b.windowMs, counts: b.counts },
         }),
       ),
+      ev.on('questions', (questions) =>
+        this.emit({ t: 'bulletin', token: tok(), msg: { type: 'questions', questions } }),
+      ),
       ev.on('requests', (requests) => this.emit({ t: 'requests', token: tok(), requests })),
       ev.on('notify', (userId, notice) => this.emit({ t: 'notice', token: tok(), userId, notice })),
       ev.on('kicked', (userId, reason) => this.emit({ t: 'kick', token: tok(), userId, reason })),

@@ -6,6 +6,7 @@
  */
 import type { NodeId, SpaceId } from '../protocol/ids.js';
 import type { SpaceInfo, SpaceSnapshot } from '../protocol/space.js';
+import { emptyQuestionBoard } from '../protocol/questions.js';
 import type { AccountRecord } from '../core/ports/store.js';
 import type { AudienceGroup } from './audience-group.js';
 import type { NodeContext } from './node-context.js';
@@ -54,5 +55,6 @@ export function storeSnapshot(info: SpaceInfo, host: AccountRecord | null): Spac
     counts: { listeningNow: 0, totalJoined: 0 },
     leaderId: info.hostId,
     captions: true,
+    questions: emptyQuestionBoard(),
   };
 }

@@ -10,6 +10,9 @@
  *   GET    /v1/spaces/:id                                     -> SpaceSnapshot
  *   POST   /v1/spaces/:id/open          (host: scheduled -> backstage) -> { space }
  *   POST   /v1/spaces/:id/actions       StageClientMessage    -> { ok: true }  (same rules as the stage socket)
+ *   POST   /v1/spaces/:id/questions     { text }              -> { ok: true } (201)  docs/questions.md
+ *   POST   /v1/spaces/:id/questions/:qid/vote                 -> { ok: true }
+ *   GET    /v1/spaces/:id/questions                           -> QuestionListResponse
  *   PUT    /v1/spaces/:id/reminder                            -> { reminderCount }
  *   DELETE /v1/spaces/:id/reminder                            -> { reminderCount }
  *   POST   /v1/spaces/:id/whip          application/sdp offer -> 201 application/sdp answer, Location

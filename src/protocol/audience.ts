@@ -7,6 +7,8 @@
 import type { Caption } from './captions.js';
 import type { ErrorCode } from './errors.js';
 import type { ReactionEmoji } from './limits.js';
+import type { QuestionId } from './ids.js';
+import type { QuestionBoard } from './questions.js';
 import type { Role, SpaceCounts, SpaceSnapshot } from './space.js';
 
 export type AudienceClientMessage = { ref?: number } & (
@@ -15,6 +17,10 @@ export type AudienceClientMessage = { ref?: number } & (
   | { type: 'lower_hand' }
   | { type: 'accept_invite' }
   | { type: 'decline_invite' }
+  /** signed in only; also POST /v1/spaces/:id/questions */
+  | { type: 'ask'; text: string }
+  /** idempotent; also POST /v1/spaces/:id/questions/:qid/vote */
+  | { type: 'upvote'; questionId: QuestionId }
   | { type: 'ping' }
 );
 export type AudienceClientType = AudienceClientMessage['type'];
@@ -35,6 +41,8 @@ export type AudienceServerMessage =
   | { type: 'levels'; levels: Record<string, number> }
   /** live captions, batched: every final caption of the last ~500 ms (docs/captions.md) */
   | { type: 'captions'; captions: Caption[] }
+  /** the questions board changed; at most once per QUESTION_LIMITS.bulletinMs */
+  | { type: 'questions'; questions: QuestionBoard }
   /** a host or co-host invites you on stage; answer with accept_invite / decline_invite */
   | { type: 'invited' }
   /** your role changed (approved request, accepted invite, moved down) */

@@ -55,6 +55,11 @@ export const ERRORS = {
   no_invite: { http: 409, ws: 4409, message: 'you have not been invited to speak' },
   cannot_target_self: { http: 409, ws: 4409, message: 'you cannot do that to yourself' },
   cannot_target_host: { http: 409, ws: 4409, message: 'the host cannot be the target of that action' },
+  questions_off: { http: 409, ws: 4409, message: 'questions are switched off in this Space' },
+  question_not_found: { http: 404, ws: 4404, message: 'no such question in this Space' },
+  questions_banned: { http: 403, ws: 4403, message: 'you may no longer post questions in this Space' },
+  questions_full: { http: 409, ws: 4409, message: 'this Space holds the maximum number of questions' },
+  slow_mode: { http: 429, ws: 4429, message: 'slow mode is on: wait before posting again' },
   too_many_requests: { http: 429, ws: 4429, message: 'slow down: rate limit reached' },
   too_many_connections: {
     http: 429,

@@ -8,3 +8,4 @@ export * from './api.js';
 export * from './recording.js';
 export * from './captions.js';
 export * from './restream.js';
+export * from './questions.js';

@@ -1,4 +1,5 @@
 import type { SpaceId, UserId } from './ids.js';
+import type { QuestionBoard } from './questions.js';
 
 /** A Space moves forward only: scheduled -> backstage -> live -> ended (see docs/lifecycles.md). */
 export const SpaceState = {
@@ -70,6 +71,8 @@ export interface SpaceSnapshot {
   leaderId: UserId;
   /** the host's switch for live captions (on by default; captions need an engine on the node) */
   captions: boolean;
+  /** the audience's questions as everyone sees them (docs/questions.md) */
+  questions: QuestionBoard;
 }
 
 export interface SpeakRequest {

@@ -7,6 +7,8 @@ import type { Caption } from './captions.js';
 import type { ErrorCode } from './errors.js';
 import type { UserId } from './ids.js';
 import type { ReactionEmoji } from './limits.js';
+import type { QuestionId } from './ids.js';
+import type { QuestionBoard } from './questions.js';
 import type { SpaceSnapshot, SpeakRequest, SpaceCounts, Role } from './space.js';
 
 type WithRef<T> = T & { ref?: number };
@@ -32,6 +34,15 @@ export type StageClientMessage = WithRef<
   | { type: 'set_recording'; on: boolean }
   /** host (or admin) only: live captions of this Space on or off (docs/captions.md) */
   | { type: 'set_captions'; on: boolean }
+  /** host/co-host: questions (docs/questions.md) */
+  | { type: 'answer_question'; questionId: QuestionId }
+  /** highlights one question for everyone ("now answering"); null clears the highlight */
+  | { type: 'now_answering'; questionId: QuestionId | null }
+  | { type: 'hide_question'; questionId: QuestionId }
+  /** the author may no longer post questions (they may still listen) */
+  | { type: 'ban_from_questions'; userId: UserId }
+  /** switch questions on/off and set slow mode (ms, 0 = off) */
+  | { type: 'set_questions'; enabled: boolean; slowModeMs: number }
   | { type: 'ping' }
 >;
 export type StageClientType = StageClientMessage['type'];
@@ -52,6 +63,7 @@ export type StageServerMessage =
   | { type: 'reactions'; windowMs: number; counts: Partial<Record<ReactionEmoji, number>> }
   | { type: 'levels'; levels: Levels }
   | { type: 'captions'; captions: Caption[] }
+  | { type: 'questions'; questions: QuestionBoard }
   /** forwarded speaker audio: which recvonly transceiver slot carries whom */
   | { type: 'slots'; slots: Record<string, UserId> }
   | { type: 'role'; role: Role }

@@ -4,6 +4,8 @@
  * (migrations.test.ts fails if the two lists drift apart). A migration, once released, is never
  * edited: add a new number to BOTH lists. Timestamps are ms since epoch in BIGINT columns.
  */
+import { QUESTIONS_MIGRATION } from '../store-sql/questions.js';
+
 export interface PgMigration {
   /** 1, 2, 3, ... without gaps */
   version: number;
@@ -92,6 +94,7 @@ CREATE TABLE space_webhooks (
 );
 `,
   },
+  QUESTIONS_MIGRATION,
 ];
 export const PG_SCHEMA_MIGRATIONS_DDL = `
 CREATE TABLE IF NOT EXISTS schema_migrations (

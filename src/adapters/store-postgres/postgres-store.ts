@@ -12,12 +12,14 @@ import pg from 'pg';
 import type { Pool, QueryResultRow } from 'pg';
 import { RostraError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import type { SpaceId, UserId } from '../../protocol/ids.js';
+import type { QuestionId, SpaceId, UserId } from '../../protocol/ids.js';
+import type { QuestionSettings, QuestionStatus } from '../../protocol/questions.js';
 import type { SpaceInfo, SpaceState } from '../../protocol/space.js';
 import type {
   AccountRecord,
   BanRecord,
   ListSpacesQuery,
+  QuestionRecord,
   SpacePatch,
   SpaceRecord,
   Store,
@@ -25,6 +27,7 @@ import type {
 import { migratePg } from './migrate.js';
 import { PostgresWebhookOutbox } from './webhook-outbox.js';
 import { reminderSql } from './reminders.js';
+import { PgQuestions } from './questions.js';
 import {
   INT8_TYPES,
   ORDER_BY_STATE,
@@ -68,6 +71,7 @@ export class PostgresStore implements Store {
   readonly #pool: Pool;
   /** the webhook outbox on the same database (src/core/ports/webhook-outbox.ts) */
   readonly webhooks: PostgresWebhookOutbox;
+  readonly #questions = new PgQuestions((sql, values) => this.#query(sql, values));
   #closed = false;
 
   private constructor(pool: Pool, schema: string) {
@@ -263,6 +267,43 @@ export class PostgresStore implements Store {
       [spaceId],
     );
     return r.rows.map(toBan);
+  }
+
+  addQuestion(q: QuestionRecord): Promise<void> {
+    return this.#questions.add(q);
+  }
+
+  listQuestions(spaceId: SpaceId, limit?: number): Promise<QuestionRecord[]> {
+    return this.#questions.list(spaceId, limit);
+  }
+
+  setQuestionStatus(
+    spaceId: SpaceId,
+    id: QuestionId,
+    status: QuestionStatus,
+    answeredAt?: number,
+  ): Promise<QuestionRecord | null> {
+    return this.#questions.setStatus(spaceId, id, status, answeredAt);
+  }
+
+  addQuestionVote(spaceId: SpaceId, id: QuestionId, userId: UserId, at: number): Promise<number | null> {
+    return this.#questions.vote(spaceId, id, userId, at);
+  }
+
+  getQuestionSettings(spaceId: SpaceId): Promise<QuestionSettings> {
+    return this.#questions.settings(spaceId);
+  }
+
+  setQuestionSettings(spaceId: SpaceId, settings: QuestionSettings): Promise<void> {
+    return this.#questions.setSettings(spaceId, settings);
+  }
+
+  addQuestionBan(ban: BanRecord): Promise<void> {
+    return this.#questions.ban(ban);
+  }
+
+  listQuestionBans(spaceId: SpaceId): Promise<BanRecord[]> {
+    return this.#questions.bans(spaceId);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@
  * in the adapters' statements, no AUTOINCREMENT, no SQLite-only pragmas. Timestamps are ms since
  * epoch in BIGINT columns. A migration, once released, is never edited: add a new number.
  */
+import { QUESTIONS_MIGRATION } from '../store-sql/questions.js';
+
 export interface Migration {
   /** 1, 2, 3, ... without gaps */
   version: number;
@@ -97,6 +99,7 @@ CREATE TABLE space_webhooks (
 );
 `,
   },
+  QUESTIONS_MIGRATION,
 ];
 /** The DDL of the table that records applied migrations (portable too). */
 export const SCHEMA_MIGRATIONS_DDL = `

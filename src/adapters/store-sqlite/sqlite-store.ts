@@ -11,18 +11,21 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { RostraError } from '../../core/errors.js';
-import type { SpaceId, UserId } from '../../protocol/ids.js';
+import type { QuestionId, SpaceId, UserId } from '../../protocol/ids.js';
+import type { QuestionSettings, QuestionStatus } from '../../protocol/questions.js';
 import type { SpaceInfo, SpaceState } from '../../protocol/space.js';
 import type {
   AccountRecord,
   BanRecord,
   ListSpacesQuery,
+  QuestionRecord,
   SpacePatch,
   SpaceRecord,
   Store,
 } from '../../core/ports/store.js';
 import { migrate } from './migrate.js';
 import { SqliteWebhookOutbox } from './webhook-outbox.js';
+import { SqliteQuestions } from './questions.js';
 import {
   ORDER_BY_STATE,
   PATCH_COLUMNS,
@@ -61,6 +64,7 @@ export class SqliteStore implements Store {
   readonly #statements = new Map<string, Database.Statement>();
   /** the webhook outbox on the same database (src/core/ports/webhook-outbox.ts) */
   readonly webhooks: SqliteWebhookOutbox;
+  readonly #questions: SqliteQuestions;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -89,6 +93,7 @@ export class SqliteStore implements Store {
       (sql) => this.#sql(sql),
       (fn) => this.#run(fn),
     );
+    this.#questions = new SqliteQuestions(db, (sql) => this.#sql(sql));
   }
 
   /** 'wal' for files, 'memory' for ':memory:' */
@@ -314,6 +319,43 @@ export class SqliteStore implements Store {
         ) as BanRow[]
       ).map(toBan),
     );
+  }
+
+  addQuestion(q: QuestionRecord): Promise<void> {
+    return this.#run(() => this.#questions.add(q));
+  }
+
+  listQuestions(spaceId: SpaceId, limit?: number): Promise<QuestionRecord[]> {
+    return this.#run(() => this.#questions.list(spaceId, limit));
+  }
+
+  setQuestionStatus(
+    spaceId: SpaceId,
+    id: QuestionId,
+    status: QuestionStatus,
+    answeredAt?: number,
+  ): Promise<QuestionRecord | null> {
+    return this.#run(() => this.#questions.setStatus(spaceId, id, status, answeredAt));
+  }
+
+  addQuestionVote(spaceId: SpaceId, id: QuestionId, userId: UserId, at: number): Promise<number | null> {
+    return this.#run(() => this.#questions.vote(spaceId, id, userId, at));
+  }
+
+  getQuestionSettings(spaceId: SpaceId): Promise<QuestionSettings> {
+    return this.#run(() => this.#questions.settings(spaceId));
+  }
+
+  setQuestionSettings(spaceId: SpaceId, settings: QuestionSettings): Promise<void> {
+    return this.#run(() => this.#questions.setSettings(spaceId, settings));
+  }
+
+  addQuestionBan(ban: BanRecord): Promise<void> {
+    return this.#run(() => this.#questions.ban(ban));
+  }
+
+  listQuestionBans(spaceId: SpaceId): Promise<BanRecord[]> {
+    return this.#run(() => this.#questions.bans(spaceId));
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { spaceWebhookRoutes } from './routes/space-webhook.js';
 import { adminRoutes } from './routes/admin.js';
+import { questionRoutes } from './routes/questions.js';
 import { whipRoutes } from './routes/whip.js';
 import { restreamRoutes } from './routes/restream.js';
 import { healthRoutes } from './routes/health.js';
@@ -73,6 +74,7 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
   spaceRoutes(app, deps);
   spaceWebhookRoutes(app, deps);
   adminRoutes(app, deps);
+  questionRoutes(app, deps);
   whipRoutes(app, deps);
   restreamRoutes(app, deps);
   mediaRoutes(app, deps);

@@ -3,7 +3,8 @@
  * the protocol type it parses (`satisfies`), so the wire types and the validators cannot drift.
  */
 import { z } from 'zod';
-import { ID_PATTERN, type SpaceId, type UserId } from '../../protocol/ids.js';
+import { ID_PATTERN, type QuestionId, type SpaceId, type UserId } from '../../protocol/ids.js';
+import { QUESTION_LIMITS } from '../../protocol/questions.js';
 import { LIMITS, type ReactionEmoji } from '../../protocol/limits.js';
 import { cleanUserText } from '../../protocol/text.js';
 import type { CreateAccountRequest, CreateSpaceRequest } from '../../protocol/api.js';
@@ -21,6 +22,13 @@ const ref = z
   .min(0)
   .max(2 ** 31)
   .optional();
+const questionId = z
+  .string()
+  .regex(ID_PATTERN)
+  .transform((s) => s as QuestionId);
+/** length and characters are checked by the room (question-commands.ts): payload_too_large or
+ *  invalid_field; the message itself is already capped (maxWsMessageBytes, maxJsonBodyBytes) */
+const questionText = z.string();
 const emoji = z.enum(LIMITS.reactions as unknown as [ReactionEmoji, ...ReactionEmoji[]]);
 
 export const credentialsSchema = z.strictObject({
@@ -82,6 +90,16 @@ export const stageClientSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('react'), emoji, ref }),
   z.strictObject({ type: z.literal('set_recording'), on: z.boolean(), ref }),
   z.strictObject({ type: z.literal('set_captions'), on: z.boolean(), ref }),
+  z.strictObject({ type: z.literal('answer_question'), questionId, ref }),
+  z.strictObject({ type: z.literal('now_answering'), questionId: questionId.nullable(), ref }),
+  z.strictObject({ type: z.literal('hide_question'), questionId, ref }),
+  target('ban_from_questions'),
+  z.strictObject({
+    type: z.literal('set_questions'),
+    enabled: z.boolean(),
+    slowModeMs: z.number().int().min(0).max(QUESTION_LIMITS.maxSlowModeMs),
+    ref,
+  }),
   plain('ping'),
 ]) satisfies z.ZodType<StageClientMessage>;
 
@@ -91,6 +109,8 @@ export const audienceClientSchema = z.discriminatedUnion('type', [
   plain('lower_hand'),
   plain('accept_invite'),
   plain('decline_invite'),
+  z.strictObject({ type: z.literal('ask'), text: questionText, ref }),
+  z.strictObject({ type: z.literal('upvote'), questionId, ref }),
   plain('ping'),
 ]) satisfies z.ZodType<AudienceClientMessage>;
 
@@ -101,3 +121,6 @@ export const startRestreamSchema = z.strictObject({
     .regex(/^rtmps?:\/\/[^\s/]+\/\S+$/, 'an rtmp:// or rtmps:// URL with an application and a stream key'),
   video: z.enum(RESTREAM_VIDEO).optional(),
 }) satisfies z.ZodType<StartRestreamRequest, unknown>;
+
+/** POST /v1/spaces/:id/questions */
+export const askSchema = z.strictObject({ text: questionText });

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { RostraError } from '../errors.js';
 import { asSpaceId, asUserId, type SpaceId, type UserId } from '../../protocol/ids.js';
 import type { AccountRecord, SpaceRecord, Store } from './store.js';
+import { runQuestionConformance } from './store-questions.conformance.js';
 
 export interface StoreHarness {
   /** a fresh store with no data */
@@ -456,6 +457,8 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         }),
       );
     });
+
+    runQuestionConformance(withStore, space);
 
     void describe('lifecycle', () => {
       void it(

@@ -3,7 +3,8 @@
  * records out. Adapters: store-sqlite (embedded default), store-postgres (cluster).
  * Every adapter passes the conformance suite in src/core/ports/store.conformance.ts.
  */
-import type { SpaceId, UserId } from '../../protocol/ids.js';
+import type { QuestionId, SpaceId, UserId } from '../../protocol/ids.js';
+import type { Question, QuestionSettings, QuestionStatus } from '../../protocol/questions.js';
 import type { SpaceInfo, SpaceState } from '../../protocol/space.js';
 import type { WebhookOutbox } from './webhook-outbox.js';
 
@@ -30,6 +31,11 @@ export interface BanRecord {
   bannedBy: UserId;
   /** ms since epoch */
   at: number;
+}
+
+/** A question as stored: the protocol's Question plus the Space it belongs to. */
+export interface QuestionRecord extends Question {
+  spaceId: SpaceId;
 }
 
 export interface ListSpacesQuery {
@@ -70,6 +76,28 @@ export interface Store {
 
   /** the durable queue of outgoing webhooks, in the same database (./webhook-outbox.ts) */
   readonly webhooks: WebhookOutbox;
+  /** questions (docs/questions.md); throws space_not_found for an unknown Space */
+  addQuestion(question: QuestionRecord): Promise<void>;
+  /** every question of the Space, oldest first (id breaks ties), at most `limit` (default 2000) */
+  listQuestions(spaceId: SpaceId, limit?: number): Promise<QuestionRecord[]>;
+  /** sets the status (and answeredAt when given); null if the question does not exist */
+  setQuestionStatus(
+    spaceId: SpaceId,
+    id: QuestionId,
+    status: QuestionStatus,
+    answeredAt?: number,
+  ): Promise<QuestionRecord | null>;
+  /**
+   * One vote per person per question: returns the new vote count, or null when this person
+   * had already voted (nothing changed). Throws question_not_found for an unknown question.
+   */
+  addQuestionVote(spaceId: SpaceId, id: QuestionId, userId: UserId, at: number): Promise<number | null>;
+  /** defaults (on, no slow mode) until set */
+  getQuestionSettings(spaceId: SpaceId): Promise<QuestionSettings>;
+  setQuestionSettings(spaceId: SpaceId, settings: QuestionSettings): Promise<void>;
+  /** idempotent: this person may no longer post questions in the Space */
+  addQuestionBan(ban: BanRecord): Promise<void>;
+  listQuestionBans(spaceId: SpaceId): Promise<BanRecord[]>;
 
   /** idempotent */
   close(): Promise<void>;

@@ -12,6 +12,7 @@ import { RostraError } from '../errors.js';
 import type { Actor } from './actor.js';
 import type { StageRoster } from './stage-roster.js';
 import type { RoomNotice } from './room-events.js';
+import type { QuestionBook } from './question-book.js';
 
 /** the Room's internals the commands work on */
 export interface RoomContext {
@@ -23,6 +24,8 @@ export interface RoomContext {
   /** pending invitations to the stage */
   readonly invites: Set<UserId>;
   readonly maxPendingRequests: number;
+  /** the audience's questions (question-commands.ts) */
+  readonly questions: QuestionBook;
   now(): number;
   state(): SpaceState;
   /** listening now, or connected to the stage */

@@ -9,6 +9,7 @@ import type { Role } from '../../protocol/space.js';
 import { RostraError } from '../errors.js';
 import type { Actor } from './actor.js';
 import * as cmd from './commands.js';
+import * as qa from './question-commands.js';
 import type { RoomContext } from './commands.js';
 import type { Action } from './permissions.js';
 
@@ -35,10 +36,30 @@ export async function dispatchStage(
   msg: StageClientMessage,
   authorize: Authorize,
 ): Promise<void> {
-  const m = msg as { type?: unknown; userId?: unknown; emoji?: unknown; on?: unknown };
+  const m = msg as {
+    type?: unknown;
+    userId?: unknown;
+    emoji?: unknown;
+    on?: unknown;
+    questionId?: unknown;
+    enabled?: unknown;
+    slowModeMs?: unknown;
+  };
   switch (msg.type) {
     case 'ping':
       return;
+    case 'answer_question':
+      authorize('answer_question', actor);
+      return qa.answerQuestion(ctx, m.questionId);
+    case 'now_answering':
+      authorize('now_answering', actor);
+      return qa.nowAnswering(ctx, m.questionId);
+    case 'hide_question':
+      authorize('hide_question', actor);
+      return qa.hideQuestion(ctx, m.questionId);
+    case 'set_questions':
+      authorize('set_questions', actor);
+      return qa.setQuestions(ctx, m.enabled, m.slowModeMs);
     case 'set_recording':
       authorize('set_recording', actor);
       return cmd.setRecording(ctx, m.on);
@@ -72,7 +93,8 @@ export async function dispatchStage(
     case 'remove_cohost':
     case 'transfer_host':
     case 'remove':
-    case 'ban': {
+    case 'ban':
+    case 'ban_from_questions': {
       const target = targetOf(m);
       authorize(msg.type, actor, target);
       return targeted(ctx, actor, msg.type, target);
@@ -104,6 +126,8 @@ async function targeted(ctx: RoomContext, actor: Actor, action: Action, target: 
       return cmd.expel(ctx, actor, target, 'removed');
     case 'ban':
       return cmd.expel(ctx, actor, target, 'banned');
+    case 'ban_from_questions':
+      return qa.banFromQuestions(ctx, actor, target);
     default:
       throw new RostraError('bad_request');
   }
@@ -114,11 +138,17 @@ export function dispatchAudience(
   actor: Actor,
   msg: AudienceClientMessage,
   authorize: Authorize,
-): void {
-  const m = msg as { type?: unknown; emoji?: unknown };
+): void | Promise<void> {
+  const m = msg as { type?: unknown; emoji?: unknown; text?: unknown; questionId?: unknown };
   switch (msg.type) {
     case 'ping':
       return;
+    case 'ask':
+      authorize('ask', actor);
+      return qa.ask(ctx, actor, m.text);
+    case 'upvote':
+      authorize('upvote', actor);
+      return qa.upvote(ctx, actor, m.questionId);
     case 'react':
       authorize('react', actor);
       return cmd.react(ctx, m.emoji);

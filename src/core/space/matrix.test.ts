@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { UserId } from '../../protocol/ids.js';
+import { asQuestionId, type UserId } from '../../protocol/ids.js';
 import type { Role } from '../../protocol/space.js';
 import { isRostraError } from '../errors.js';
 import type { Actor } from './actor.js';
@@ -25,6 +25,7 @@ const TARGETED = new Set<Action>([
   'transfer_host',
   'remove',
   'ban',
+  'ban_from_questions',
 ]);
 
 interface Cast {
@@ -64,6 +65,14 @@ function send(room: Room, action: Action, actor: Actor, target: UserId): Promise
     return room.handleAudience(actor, { type: action as (typeof audience)[number] });
   }
   if (action === 'react') return room.handleAudience(actor, { type: 'react', emoji: '🔥' });
+  if (action === 'ask') return room.handleAudience(actor, { type: 'ask', text: 'a question' });
+  if (action === 'upvote')
+    return room.handleAudience(actor, { type: 'upvote', questionId: asQuestionId('q') });
+  if (action === 'set_questions')
+    return room.handleStage(actor, { type: 'set_questions', enabled: true, slowModeMs: 0 });
+  if (action === 'answer_question' || action === 'now_answering' || action === 'hide_question') {
+    return room.handleStage(actor, { type: action, questionId: asQuestionId('q') });
+  }
   const msg = TARGETED.has(action) ? { type: action, userId: target } : { type: action };
   return room.handleStage(actor, msg as never);
 }

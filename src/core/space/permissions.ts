@@ -32,6 +32,13 @@ export const ACTIONS = [
   'lower_hand',
   'accept_invite',
   'decline_invite',
+  'ask',
+  'upvote',
+  'answer_question',
+  'now_answering',
+  'hide_question',
+  'ban_from_questions',
+  'set_questions',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -71,6 +78,13 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<ActorKind, Cel
   lower_hand:       { host: N,                              cohost: N,                     speaker: N, listener: Y, anonymous: N, admin: N },
   accept_invite:    { host: N,                              cohost: N,                     speaker: N, listener: Y, anonymous: N, admin: N },
   decline_invite:   { host: N,                              cohost: N,                     speaker: N, listener: Y, anonymous: N, admin: N },
+  ask:              { host: Y,                              cohost: Y,                     speaker: Y, listener: Y, anonymous: N, admin: N },
+  upvote:           { host: Y,                              cohost: Y,                     speaker: Y, listener: Y, anonymous: N, admin: N },
+  answer_question:  { host: Y,                              cohost: Y,                     speaker: N, listener: N, anonymous: N, admin: Y },
+  now_answering:    { host: Y,                              cohost: Y,                     speaker: N, listener: N, anonymous: N, admin: Y },
+  hide_question:    { host: Y,                              cohost: Y,                     speaker: N, listener: N, anonymous: N, admin: Y },
+  ban_from_questions: { host: ['speaker', 'listener'],      cohost: ['speaker', 'listener'], speaker: N, listener: N, anonymous: N, admin: ['speaker', 'listener'] },
+  set_questions:    { host: Y,                              cohost: Y,                     speaker: N, listener: N, anonymous: N, admin: Y },
 };
 
 /** the Space states in which each action is accepted (refusals: see `stateRefusal`) */
@@ -99,6 +113,13 @@ export const ACTION_STATES: Readonly<Record<Action, readonly SpaceState[]>> = {
   lower_hand: ['live'],
   accept_invite: MANAGE,
   decline_invite: MANAGE,
+  ask: ['live'],
+  upvote: ['live'],
+  answer_question: MANAGE,
+  now_answering: MANAGE,
+  hide_question: MANAGE,
+  ban_from_questions: MANAGE,
+  set_questions: MANAGE,
 };
 
 /** actions whose target may not be the actor (use leave_stage / mute_self instead) */
@@ -112,6 +133,7 @@ export const NOT_ON_SELF: ReadonlySet<Action> = new Set<Action>([
   'transfer_host',
   'remove',
   'ban',
+  'ban_from_questions',
 ]);
 
 /** the kinds an actor counts as: its room role (or `anonymous`), plus `admin` if granted */

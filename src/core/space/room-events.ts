@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import type { ReactionBatch } from './reaction-window.js';
+import { QUESTION_LIMITS, type QuestionBoard } from '../../protocol/questions.js';
 
 /** a message for one person (the transport finds their connection) */
 export type RoomNotice =
@@ -21,6 +22,8 @@ export type RoomEvents = {
   counts: [SpaceCounts];
   /** at most once per reaction window, never empty */
   reactions: [ReactionBatch];
+  /** the questions board, at most once per questionsBulletinMs, only on change */
+  questions: [QuestionBoard];
   notify: [userId: UserId, notice: RoomNotice];
   /** close this person's connections to the Space */
   kicked: [userId: UserId, reason: 'removed' | 'banned'];
@@ -55,6 +58,8 @@ export interface RoomConfig {
   countsWindowMs: number;
   /** raised hands kept at once; more are refused with too_many_requests */
   maxPendingRequests: number;
+  /** shortest interval between two `questions` events */
+  questionsBulletinMs: number;
 }
 
 export const DEFAULT_ROOM_CONFIG: RoomConfig = {
@@ -63,4 +68,5 @@ export const DEFAULT_ROOM_CONFIG: RoomConfig = {
   reactionWindowMs: 500,
   countsWindowMs: 1_000,
   maxPendingRequests: 100,
+  questionsBulletinMs: QUESTION_LIMITS.bulletinMs,
 };

@@ -26,6 +26,7 @@ import { dispatchAudience, dispatchStage } from './dispatch.js';
 import { LeaderTracker } from './leader.js';
 import { assertTransition } from './lifecycle.js';
 import { ReactionWindow } from './reaction-window.js';
+import { QuestionBook, type QuestionBookInit } from './question-book.js';
 import { DEFAULT_ROOM_CONFIG, type RoomConfig, type RoomDeps, type RoomEvents } from './room-events.js';
 export type { RoomDeps } from './room-events.js';
 import { restoreRoom, type RestoreResult } from './room-restore.js';
@@ -49,6 +50,7 @@ export class Room {
   readonly #banned = new Set<UserId>();
   readonly #audience: AudienceCounter;
   readonly #reactions: ReactionWindow;
+  readonly #questions: QuestionBook;
   readonly #leader: LeaderTracker;
   readonly #unattended: UnattendedTimer;
   readonly #announce: StageAnnouncer;
@@ -61,11 +63,21 @@ export class Room {
     const info = await deps.store.getSpace(deps.spaceId);
     if (!info) throw new RostraError('space_not_found');
     if (info.state === 'ended') throw new RostraError('space_ended');
-    const host = await deps.store.getAccount(info.hostId);
-    return new Room(deps, info, host?.handle ?? info.hostId);
+    const [host, questions, settings, bans] = await Promise.all([
+      deps.store.getAccount(info.hostId),
+      deps.store.listQuestions(deps.spaceId),
+      deps.store.getQuestionSettings(deps.spaceId),
+      deps.store.listQuestionBans(deps.spaceId),
+    ]);
+    const qa: QuestionBookInit = {
+      questions: questions.map(({ spaceId: _, ...q }) => q),
+      settings,
+      banned: bans.map((b) => b.userId),
+    };
+    return new Room(deps, info, host?.handle ?? info.hostId, qa);
   }
 
-  private constructor(deps: RoomDeps, info: SpaceInfo, hostHandle: string) {
+  private constructor(deps: RoomDeps, info: SpaceInfo, hostHandle: string, qa: QuestionBookInit) {
     this.id = deps.spaceId;
     this.#store = deps.store;
     this.#clock = deps.clock;
@@ -78,6 +90,12 @@ export class Room {
     );
     this.#reactions = new ReactionWindow(this.#clock, this.#config.reactionWindowMs, (b) =>
       this.events.safeEmit('reactions', b),
+    );
+    this.#questions = new QuestionBook(
+      this.#clock,
+      this.#config.questionsBulletinMs,
+      (board) => this.events.safeEmit('questions', board),
+      qa,
     );
     this.#leader = new LeaderTracker(this.#clock, this.#config.hostGraceMs, this.#roster, () =>
       this.#leaderMaybeChanged(),
@@ -115,7 +133,14 @@ export class Room {
       counts: this.#audience.counts(),
       leaderId: this.#leader.leaderId(),
       captions: this.#captions,
+      questions: this.#questions.board(),
     };
+  }
+
+  /** every question, most votes first, hidden ones included (moderators' queue, replay) */
+  questions(): ReturnType<QuestionBook['list']> {
+    this.#open();
+    return this.#questions.list();
   }
 
   /** raised hands, oldest first */
@@ -267,6 +292,7 @@ export class Room {
   #stopTimers(): void {
     this.#audience.close();
     this.#reactions.close();
+    this.#questions.close();
     this.#leader.close();
     this.#unattended.close();
   }
@@ -317,6 +343,7 @@ export class Room {
       requests: this.#requests,
       invites: this.#invites,
       maxPendingRequests: this.#config.maxPendingRequests,
+      questions: this.#questions,
       now: () => this.#clock.now(),
       state: () => this.#info.state,
       isPresent: (id) => this.#audience.isPresent(id) || this.#leader.isPresent(id),

@@ -11,7 +11,8 @@ import type {
 } from '../../../src/protocol/api.js';
 import type { ErrorBody } from '../../../src/protocol/errors.js';
 import { isErrorCode } from '../../../src/protocol/errors.js';
-import type { SpaceId } from '../../../src/protocol/ids.js';
+import type { QuestionId, SpaceId } from '../../../src/protocol/ids.js';
+import type { QuestionListResponse } from '../../../src/protocol/questions.js';
 import type { SpaceInfo, SpaceSnapshot } from '../../../src/protocol/space.js';
 import type { StageClientMessage } from '../../../src/protocol/stage.js';
 import { ApiError } from './errors.js';
@@ -64,6 +65,11 @@ export const api = {
     call<{ space: SpaceInfo }>('POST', `/v1/spaces/${sid(id)}/open`).then((r) => r.space),
   action: (id: SpaceId, msg: StageClientMessage) =>
     call<{ ok: true }>('POST', `/v1/spaces/${sid(id)}/actions`, msg),
+  ask: (id: SpaceId, text: string) => call<{ ok: true }>('POST', `/v1/spaces/${sid(id)}/questions`, { text }),
+  upvote: (id: SpaceId, q: QuestionId) =>
+    call<{ ok: true }>('POST', `/v1/spaces/${sid(id)}/questions/${encodeURIComponent(q)}/vote`),
+  questions: (id: SpaceId) =>
+    call<QuestionListResponse>('GET', `/v1/spaces/${sid(id)}/questions`, undefined, true),
   remind: (id: SpaceId, on: boolean) =>
     call<{ reminderCount: number }>(on ? 'PUT' : 'DELETE', `/v1/spaces/${sid(id)}/reminder`),
 };

@@ -28,6 +28,11 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   cannot_target_host: 'You cannot do that to the host.',
   too_many_requests: 'Slow down a little and try again.',
   server_busy: 'The server is at capacity. Try again in a moment.',
+  questions_off: 'Questions are switched off in this Space.',
+  questions_banned: 'The hosts stopped you from posting questions here.',
+  question_not_found: 'That question is no longer there.',
+  slow_mode: 'Slow mode is on: wait a little before asking again.',
+  payload_too_large: 'That is too long.',
 };
 
 /** An error carrying the server's stable code. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { asSpaceId, isId, type SpaceId, type UserId } from '../../../protocol/ids.js';
 import { LIMITS } from '../../../protocol/limits.js';
 import { SpaceState, type SpaceInfo, type SpaceSnapshot } from '../../../protocol/space.js';
+import { emptyQuestionBoard } from '../../../protocol/questions.js';
 import type { SpaceListResponse } from '../../../protocol/api.js';
 import { RostraError } from '../../../core/errors.js';
 import { validateSchedule } from '../../../core/space/schedule.js';
@@ -133,5 +134,6 @@ async function snapshotOf(deps: ControlDeps, id: SpaceId): Promise<SpaceSnapshot
     counts: { listeningNow: 0, totalJoined: 0 },
     leaderId: space.hostId,
     captions: true,
+    questions: emptyQuestionBoard(),
   };
 }

@@ -3,13 +3,15 @@
  * that the Room relies on (compare-and-set updateSpace, idempotent bans/reminders); not an
  * adapter for production (the embedded default is store-sqlite).
  */
-import type { SpaceId, UserId } from '../../../protocol/ids.js';
+import type { QuestionId, SpaceId, UserId } from '../../../protocol/ids.js';
+import type { QuestionSettings, QuestionStatus } from '../../../protocol/questions.js';
 import type { SpaceInfo, SpaceState } from '../../../protocol/space.js';
 import { RostraError } from '../../errors.js';
 import type {
   AccountRecord,
   BanRecord,
   ListSpacesQuery,
+  QuestionRecord,
   SpacePatch,
   SpaceRecord,
   Store,
@@ -22,6 +24,10 @@ export class MemoryStore implements Store {
   readonly reminders = new Map<SpaceId, Set<UserId>>();
   readonly bans = new Map<SpaceId, Map<UserId, BanRecord>>();
   readonly webhooks = new MemoryWebhookOutbox();
+  readonly questions = new Map<string, QuestionRecord>();
+  readonly votes = new Set<string>();
+  readonly questionSettings = new Map<SpaceId, QuestionSettings>();
+  readonly questionBans = new Map<SpaceId, Map<UserId, BanRecord>>();
   /** number of updateSpace calls, for tests that count writes */
   updates = 0;
 
@@ -105,6 +111,59 @@ export class MemoryStore implements Store {
 
   listBans(spaceId: SpaceId): Promise<BanRecord[]> {
     return Promise.resolve([...(this.bans.get(spaceId)?.values() ?? [])].map((b) => ({ ...b })));
+  }
+
+  addQuestion(q: QuestionRecord): Promise<void> {
+    if (!this.spaces.has(q.spaceId)) return Promise.reject(new RostraError('space_not_found'));
+    this.questions.set(`${q.spaceId} ${q.id}`, { ...q });
+    return Promise.resolve();
+  }
+
+  listQuestions(spaceId: SpaceId, limit = 2000): Promise<QuestionRecord[]> {
+    const list = [...this.questions.values()].filter((q) => q.spaceId === spaceId);
+    return Promise.resolve(list.slice(0, limit).map((q) => ({ ...q })));
+  }
+
+  setQuestionStatus(
+    spaceId: SpaceId,
+    id: QuestionId,
+    status: QuestionStatus,
+    answeredAt?: number,
+  ): Promise<QuestionRecord | null> {
+    const q = this.questions.get(`${spaceId} ${id}`);
+    if (!q) return Promise.resolve(null);
+    q.status = status;
+    if (answeredAt !== undefined) q.answeredAt = answeredAt;
+    return Promise.resolve({ ...q });
+  }
+
+  addQuestionVote(spaceId: SpaceId, id: QuestionId, userId: UserId): Promise<number | null> {
+    const q = this.questions.get(`${spaceId} ${id}`);
+    if (!q) return Promise.reject(new RostraError('question_not_found'));
+    const key = `${spaceId} ${id} ${userId}`;
+    if (this.votes.has(key)) return Promise.resolve(null);
+    this.votes.add(key);
+    return Promise.resolve(++q.votes);
+  }
+
+  getQuestionSettings(spaceId: SpaceId): Promise<QuestionSettings> {
+    return Promise.resolve({ ...(this.questionSettings.get(spaceId) ?? { enabled: true, slowModeMs: 0 }) });
+  }
+
+  setQuestionSettings(spaceId: SpaceId, settings: QuestionSettings): Promise<void> {
+    this.questionSettings.set(spaceId, { ...settings });
+    return Promise.resolve();
+  }
+
+  addQuestionBan(ban: BanRecord): Promise<void> {
+    const m = this.questionBans.get(ban.spaceId) ?? new Map<UserId, BanRecord>();
+    if (!m.has(ban.userId)) m.set(ban.userId, { ...ban });
+    this.questionBans.set(ban.spaceId, m);
+    return Promise.resolve();
+  }
+
+  listQuestionBans(spaceId: SpaceId): Promise<BanRecord[]> {
+    return Promise.resolve([...(this.questionBans.get(spaceId)?.values() ?? [])].map((b) => ({ ...b })));
   }
 
   close(): Promise<void> {

@@ -11,9 +11,9 @@ export async function assertRefused(
 ): Promise<void> {
   const before = { snapshot: room.snapshot(), requests: room.requests() };
   let emitted = 0;
-  const offs = (['snapshot', 'requests', 'notify', 'kicked', 'mix', 'state', 'ended'] as const).map((e) =>
-    room.events.on(e, () => void emitted++),
-  );
+  const offs = (
+    ['snapshot', 'requests', 'notify', 'kicked', 'mix', 'state', 'ended', 'questions'] as const
+  ).map((e) => room.events.on(e, () => void emitted++));
   try {
     await assert.rejects(action(), (e: unknown) => {
       assert.ok(isRostraError(e), `expected a RostraError, got ${String(e)}`);

@@ -16,6 +16,8 @@ import { stageView } from './stage-view.js';
 import { countsView } from './counts.js';
 import { reactionsView } from './reactions.js';
 import { hostPanel } from './host-panel.js';
+import { questionsView } from './questions-view.js';
+import { questionQueue } from './question-queue.js';
 import { stageMode } from './stage-mode.js';
 import type { StageMode } from './stage-mode.js';
 import { listenMode } from './listen-mode.js';
@@ -85,13 +87,15 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
   );
   const host = hostPanel(actions);
   const captions = captionsView();
+  const questions = questionsView(spaceId, notify);
+  const queue = questionQueue(spaceId, actions);
   root.append(
     h('header', { class: 'room-head' }, h('div', { class: 'row' }, badge, rec, title), desc, counts.el),
     alert,
     h(
       'div',
       { class: 'room-grid' },
-      h('div', { class: 'room-main' }, modeBox, stage.el, captions.el, reactions.el),
+      h('div', { class: 'room-main' }, modeBox, stage.el, captions.el, reactions.el, questions.el),
       h('aside', {}, leave, hostBox),
     ),
   );
@@ -139,13 +143,15 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
     counts.render(s.snapshot.counts);
     stage.render(s);
     captions.render(s);
+    questions.render(s.snapshot.questions);
     const wanted = isOnStage(s.role) ? 'stage' : 'listen';
     // a role change arrives right after a click (accept invite) or while you are in the room
     if (mode && mode.kind !== wanted) enter(wanted, true);
     leave.hidden = !(s.role === 'speaker' || s.role === 'cohost');
     if (isModerator(s.role)) {
-      if (!hostBox.firstChild) hostBox.append(host.el);
+      if (!hostBox.firstChild) hostBox.append(host.el, queue.el);
       host.render(s);
+      queue.render(s.snapshot.questions);
     } else hostBox.replaceChildren();
   });
   store.onReactions(reactions.burst);

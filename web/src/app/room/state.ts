@@ -93,6 +93,9 @@ export class RoomStore {
       case 'levels':
         this.update({ levels: msg.levels });
         return true;
+      case 'questions':
+        this.update({ snapshot: { ...this.state.snapshot, questions: msg.questions } });
+        return true;
       case 'reactions':
         for (const fn of this.burstListeners) fn({ windowMs: msg.windowMs, counts: msg.counts });
         return true;

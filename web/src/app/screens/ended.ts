@@ -7,6 +7,7 @@ import type { SpaceSnapshot } from '../../../../src/protocol/space.js';
 import { h } from '../dom.js';
 import { getSession } from '../session.js';
 import { transcriptSearch } from './transcript.js';
+import { replayQuestions } from './replay-questions.js';
 
 function replay(snap: SpaceSnapshot): HTMLElement {
   const token = getSession()?.token;
@@ -53,6 +54,7 @@ export function endedView(snap: SpaceSnapshot, removed: 'removed' | 'banned' | n
     h('p', { class: 'ended-title' }, snap.space.title),
     h('p', { 'data-testid': 'ended-counts' }, `${snap.counts.totalJoined} joined in total.`),
     snap.space.recording && !removed ? replay(snap) : null,
+    removed ? null : replayQuestions(snap.space.id),
     h('p', {}, h('a', { href: '#/', class: 'button', 'data-testid': 'back-to-lobby' }, 'Back to the lobby')),
   );
   queueMicrotask(() => el.querySelector('h1')?.focus());
