@@ -1,8 +1,47 @@
-// Type-aware lint. Import rules keep the architecture's dependency direction:
-// protocol <- core <- stage/audience/control <- app; web -> protocol only.
+// Type-aware lint. Import rules keep the architecture's dependency direction (FORBIDDEN below);
+// web -> protocol only. Import cycles between files are caught by dependency-cruiser
+// (.dependency-cruiser.cjs, `npm run lint:cycles`).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+/**
+ * What each folder of src/ may NOT import (docs/architecture.md draws it):
+ *   protocol <- core <- stage / audience / control / recording / captions / integrations <- runtime <- cluster <- app
+ * adapters implement core's ports (app picks them); load is the `rostra load` tool (protocol,
+ * core and the audience formats); cli holds argument parsing shared by `rostra start` and
+ * `rostra load` and imports nothing of ours. Tests and test/helpers may reach anything.
+ */
+const SERVER_LAYERS = [
+  'protocol',
+  'core',
+  'stage',
+  'audience',
+  'control',
+  'recording',
+  'captions',
+  'integrations',
+  'runtime',
+  'cluster',
+  'adapters',
+  'load',
+  'cli',
+  'app',
+];
+const except = (...keep) => SERVER_LAYERS.filter((l) => !keep.includes(l));
+const FORBIDDEN = {
+  protocol: except('protocol'),
+  core: except('protocol', 'core'),
+  planes: ['runtime', 'cluster', 'adapters', 'load', 'cli', 'app'],
+  runtime: ['cluster', 'adapters', 'load', 'cli', 'app'],
+  cluster: ['adapters', 'load', 'cli', 'app'],
+  adapters: except('protocol', 'core', 'adapters'),
+  load: except('protocol', 'core', 'audience', 'load', 'cli'),
+  cli: except('cli'),
+};
+/** tests and their support code (src/**/testing/) wire real adapters and helpers on purpose */
+const TESTS = ['**/*.test.ts', 'src/**/testing/**'];
+const above = (layer) => FORBIDDEN[layer].map((l) => `**/${l}/**`);
 
 const restrict = (patterns) => ({
   'no-restricted-imports': [
@@ -33,7 +72,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', '*.cjs', 'bin/*.js', 'scripts/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -56,33 +95,13 @@ export default tseslint.config(
   },
   {
     files: ['src/protocol/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([
-      '**/core/**',
-      '**/stage/**',
-      '**/audience/**',
-      '**/control/**',
-      '**/adapters/**',
-      '**/app/**',
-      'node:*',
-      '!./*',
-    ]),
+    ignores: TESTS,
+    rules: restrict([...above('protocol'), 'node:*', '!./*']),
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: restrict([
-      '**/stage/**',
-      '**/audience/**',
-      '**/control/**',
-      '**/adapters/**',
-      '**/app/**',
-      'ws',
-      'fastify',
-      'ioredis',
-      'pg',
-      'better-sqlite3',
-      'werift',
-    ]),
+    ignores: TESTS,
+    rules: restrict([...above('core'), 'ws', 'fastify', 'ioredis', 'pg', 'better-sqlite3', 'werift']),
   },
   {
     files: [
@@ -92,27 +111,26 @@ export default tseslint.config(
       'src/recording/**/*.ts',
       'src/captions/**/*.ts',
     ],
-    rules: restrict(['**/adapters/**', '**/app/**']),
+    ignores: TESTS,
+    rules: restrict(above('planes')),
   },
   {
     // integrations (webhooks): core, protocol and control's ports only; the app wires them
     files: ['src/integrations/**/*.ts'],
-    rules: restrict(['**/adapters/**', '**/app/**', '**/stage/**', '**/audience/**', '**/cluster/**']),
+    ignores: TESTS,
+    rules: restrict([...above('planes'), '**/stage/**', '**/audience/**']),
   },
-  {
-    files: ['src/adapters/**/*.ts'],
-    rules: restrict(['**/stage/**', '**/audience/**', '**/control/**', '**/app/**']),
-  },
+  { files: ['src/runtime/**/*.ts'], ignores: TESTS, rules: restrict(above('runtime')) },
+  { files: ['src/cluster/**/*.ts'], ignores: TESTS, rules: restrict(above('cluster')) },
+  { files: ['src/adapters/**/*.ts'], ignores: TESTS, rules: restrict(above('adapters')) },
+  { files: ['src/load/**/*.ts'], ignores: TESTS, rules: restrict(above('load')) },
+  { files: ['src/cli/**/*.ts'], ignores: TESTS, rules: restrict(above('cli')) },
   {
     files: ['web/src/**/*.ts'],
     // web's own folders (web/src/app, web/src/stage) share names with server layers: match src/<layer>
+    ignores: TESTS,
     rules: restrict([
-      '**/src/core/**',
-      '**/src/stage/**',
-      '**/src/audience/**',
-      '**/src/control/**',
-      '**/src/adapters/**',
-      '**/src/app/**',
+      ...SERVER_LAYERS.filter((l) => l !== 'protocol').map((l) => `**/src/${l}/**`),
       'node:*',
     ]),
   },
@@ -130,6 +148,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
-  { files: ['*.js', 'bin/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.js', '*.cjs', 'bin/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['*.js', 'bin/*.js', 'scripts/*.mjs'], languageOptions: { globals: globals.node } },
+  { files: ['*.cjs'], languageOptions: { sourceType: 'commonjs', globals: globals.node } },
 );

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { Grant } from '../protocol/api.js';
 import { SqliteStore } from '../adapters/store-sqlite/index.js';
 import { PostgresStore } from '../adapters/store-postgres/index.js';
-import { isClusterConfig } from '../cluster/index.js';
+import { isClusterConfig } from './cluster-adapters.js';
 import type { Store } from '../core/ports/store.js';
 import { createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import { runLoadCommand } from '../load/command.js';
 import { runAdminCommand } from './admin-command.js';
-import { parseArgs } from './args.js';
+import { parseArgs } from '../cli/args.js';
 import { configHelp, loadConfig } from './config.js';
 import { startRostra } from './server.js';
 

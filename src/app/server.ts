@@ -19,18 +19,13 @@ import { Admission } from '../control/admission.js';
 import { createClientNet } from '../control/net/index.js';
 import { createAccountService, createTokenService, loadTokenSecret } from '../control/auth/index.js';
 import type { Config } from './config.js';
-import {
-  ClusterSpaceHub,
-  createHub,
-  isClusterConfig,
-  openClusterAdapters,
-  type ClusterAdapters,
-} from '../cluster/index.js';
+import { ClusterSpaceHub } from '../cluster/index.js';
+import { createHub, isClusterConfig, openClusterAdapters, type ClusterAdapters } from './cluster-adapters.js';
 import { createMetrics } from './metrics.js';
-import { createStagePlane } from './stage-adapter.js';
-import { startThreadedStagePlane } from './stage-thread.js';
-import { createHlsOggTiers } from './tiers/hls-ogg.js';
-import { createRecorderTier } from './tiers/recorder.js';
+import { createStagePlane } from '../runtime/stage-adapter.js';
+import { startThreadedStagePlane } from '../runtime/stage-thread.js';
+import { createHlsOggTiers } from '../runtime/tiers/hls-ogg.js';
+import { createRecorderTier } from '../runtime/tiers/recorder.js';
 import { createWebhooks, type Webhooks, type WebhooksOptions } from '../integrations/webhooks/index.js';
 import { deploymentEndpoints } from '../integrations/webhooks/settings.js';
 

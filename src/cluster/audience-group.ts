@@ -19,7 +19,7 @@ import type { StageServerMessage } from '../protocol/stage.js';
 import type { Logger } from '../core/log.js';
 import type { Actor, RoomNotice } from '../core/space/index.js';
 import { AudienceFanout } from '../audience/ws/index.js';
-import type { FrameSink, SinkFactory } from '../app/stage-plane.js';
+import type { FrameSink, SinkFactory } from '../runtime/stage-plane.js';
 
 /** ms the ended notice gets to reach clients before their sockets are closed */
 const ENDED_CLOSE_DELAY_MS = 1_000;

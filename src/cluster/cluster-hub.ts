@@ -26,8 +26,8 @@ import {
 } from '../control/ports.js';
 import { audienceClientSchema, stageClientSchema } from '../control/validation/schemas.js';
 import { validate } from '../control/validation/parse.js';
-import { LocalSpaceHub } from '../app/space-hub.js';
-import type { SinkFactory, StagePlane } from '../app/stage-plane.js';
+import { LocalSpaceHub } from '../runtime/space-hub.js';
+import type { SinkFactory, StagePlane } from '../runtime/stage-plane.js';
 import { CallClient, SeenCalls } from './calls.js';
 import { Directory } from './directory.js';
 import { drainSockets, type DrainOptions } from './drain.js';

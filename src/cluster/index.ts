@@ -6,4 +6,3 @@ export { Directory, DIRECTORY_BEAT_MS, DIRECTORY_EXPIRE_MS } from './directory.j
 export { DRAIN_DEFAULTS, type DrainOptions } from './drain.js';
 export { PRESENCE_BEAT_MS, PRESENCE_EXPIRE_MS } from './presence.js';
 export { homeLeaseKey, topics } from './topics.js';
-export { createHub, isClusterConfig, openClusterAdapters, type ClusterAdapters } from './adapters.js';

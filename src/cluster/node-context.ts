@@ -1,5 +1,5 @@
 /** What every SpaceNode of a cluster node shares (built once by ClusterSpaceHub). */
-import type { NodeId } from '../protocol/ids.js';
+import type { NodeId, SpaceId } from '../protocol/ids.js';
 import type { AudienceClientMessage } from '../protocol/audience.js';
 import type { StageClientMessage } from '../protocol/stage.js';
 import type { Bus } from '../core/ports/bus.js';
@@ -7,10 +7,15 @@ import type { Clock } from '../core/ports/clock.js';
 import type { Leases } from '../core/ports/leases.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
-import type { LocalSpaceHub } from '../app/space-hub.js';
-import type { SinkFactory } from '../app/stage-plane.js';
+import type { LocalSpaceHub } from '../runtime/space-hub.js';
+import type { SinkFactory } from '../runtime/stage-plane.js';
 import type { CallClient, SeenCalls } from './calls.js';
-import type { SpaceNode } from './space-node.js';
+
+/** a node's handle on one Space (SpaceNode), as the context needs it to forget it */
+export interface ForgettableSpace {
+  readonly id: SpaceId;
+  close(): void;
+}
 
 export interface NodeContext {
   self: NodeId;
@@ -36,5 +41,5 @@ export interface NodeContext {
   validateAudience(msg: unknown): AudienceClientMessage;
   validateStage(msg: unknown): StageClientMessage;
   /** the Space ended: drop this node's SpaceNode */
-  forget(node: SpaceNode): void;
+  forget(node: ForgettableSpace): void;
 }

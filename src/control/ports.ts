@@ -11,7 +11,7 @@ import type { RestreamStatus, RestreamVideo } from '../protocol/restream.js';
 import type { Room, Actor } from '../core/space/room.js';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../core/log.js';
-import type { RecordingsPort } from './http/routes/replay.js';
+import type { RecordedTimeline } from '../protocol/recording.js';
 import type { Admission } from './admission.js';
 import type { AddressCaps } from './net/address-caps.js';
 import type { TrustedProxies } from './net/client-address.js';
@@ -105,7 +105,7 @@ export interface ControlDeps {
   limits: ControlLimits;
   /** the HTTP audience tiers (LL-HLS, Ogg/Opus); absent = their routes are not served */
   media?: MediaTiers;
-  /** replays of recorded Spaces (src/app/tiers/recorder.ts); absent = no replay routes */
+  /** replays of recorded Spaces (src/runtime/tiers/recorder.ts); absent = no replay routes */
   recordings?: RecordingsPort;
   /** listener cap, paced joins, waiting room, per-person limits (./admission.ts); absent = none */
   admission?: Admission;
@@ -164,7 +164,7 @@ export interface ControlLimits {
 
 export const DEFAULT_CONTROL_LIMITS: ControlLimits = { apiPerSecond: 20, apiBurst: 60, authPerMinute: 20 };
 
-/** What the media routes need from the LL-HLS and Ogg tiers (src/app/tiers/hls-ogg.ts). */
+/** What the media routes need from the LL-HLS and Ogg tiers (src/runtime/tiers/hls-ogg.ts). */
 export interface MediaTiers {
   /** signs and verifies media URLs (see ./media-tokens.ts) */
   readonly tokens: {
@@ -188,4 +188,31 @@ export interface MediaSink {
   readonly writableLength: number;
   readonly destroyed: boolean;
   once(event: 'close', listener: () => void): unknown;
+}
+
+/** One recording as the routes see it (src/recording/replay.ts implements it). */
+export interface ReplayView {
+  /** changes whenever the recording changes; part of every media URL */
+  readonly version: string;
+  readonly durationMs: number;
+  /** the VOD playlist; `query` is appended to its URIs (e.g. `?token=…`) */
+  playlist(query?: string): string;
+  /** `init.mp4` or `seg-<n>.m4s`, undefined if there is no such file */
+  file(name: string): Uint8Array | undefined;
+  download(): Uint8Array;
+  /** throws clip_out_of_range */
+  clip(startMs: number, durationMs: number): Uint8Array;
+  timeline(): RecordedTimeline;
+  /** user ids with a line in the transcript */
+  transcriptSpeakers(): string[];
+  /** the live captions recorded with it, on its timeline: WebVTT or `[mm:ss] @handle: text` lines */
+  transcriptFile(format: 'vtt' | 'text', handleOf: (userId: string) => string): string;
+}
+
+export interface RecordingsPort {
+  /**
+   * throws recording_not_found when the Space has no replay on this node; `liveFrom` (ms since
+   * epoch, the Space's startedAt) leaves out what was mixed backstage before it went live
+   */
+  open(spaceId: SpaceId, liveFrom: number | null): Promise<ReplayView>;
 }

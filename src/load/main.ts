@@ -2,7 +2,7 @@
  * Standalone entry of the load tool until `rostra load` is wired in the CLI:
  *   node --import tsx src/load/main.ts --listeners 200 --duration 10
  */
-import { parseArgs } from '../app/args.js';
+import { parseArgs } from '../cli/args.js';
 import { runLoadCommand } from './command.js';
 
 const { flags } = parseArgs(['load', ...process.argv.slice(2)]);

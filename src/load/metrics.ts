@@ -5,9 +5,9 @@
  * summarised by the report.
  */
 import { Histogram } from './histogram.js';
-import { ListenerProbe } from './probe.js';
+import { ListenerProbe, type ProbeMetrics } from './probe.js';
 
-export class LoadMetrics {
+export class LoadMetrics implements ProbeMetrics {
   /** stall threshold: excess arrival gap, ms */
   readonly stallMs: number;
   readonly probes: ListenerProbe[] = [];

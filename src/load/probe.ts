@@ -15,7 +15,24 @@
  *   plays, as for a real player whose buffer holds more than one batch
  * - seq gap: frames skipped between two batches (the server skips slow listeners' batches)
  */
-import type { LoadMetrics } from './metrics.js';
+import type { Histogram } from './histogram.js';
+
+/** What a probe folds its events into (LoadMetrics in metrics.ts). */
+export interface ProbeMetrics {
+  /** stall threshold: excess arrival gap, ms */
+  readonly stallMs: number;
+  readonly stallMsHist: Histogram;
+  seqGaps: number;
+  framesMissing: number;
+  seqRewinds: number;
+  frames: number;
+  onJoined(ms: number): void;
+  onFirstAudio(ms: number): void;
+  onStall(): void;
+  recordDelay(ms: number): void;
+  onFailed(reason: string, wasJoined: boolean, hadAudio: boolean): void;
+  onClosed(byUs: boolean, reason: string, wasJoined: boolean): void;
+}
 
 export const ProbeState = {
   connecting: 0,
@@ -39,7 +56,7 @@ export class ListenerProbe {
   stallOpen = false;
 
   constructor(
-    private readonly metrics: LoadMetrics,
+    private readonly metrics: ProbeMetrics,
     now: number,
   ) {
     this.startedAt = now;

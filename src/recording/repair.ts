@@ -10,7 +10,7 @@
  * another node's part may still be being written. A part whose node never comes back stays
  * 'recording' on disk and is read up to its last good frame (parts.ts).
  *
- * Call repairRecordings(recordingsDir, nodeId) before serving (src/app/tiers/recorder.ts does).
+ * Call repairRecordings(recordingsDir, nodeId) before serving (src/runtime/tiers/recorder.ts does).
  */
 import { existsSync, readFileSync, readdirSync, truncateSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';

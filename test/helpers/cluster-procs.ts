@@ -14,7 +14,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { RedisLeases } from '../../src/adapters/leases-redis/index.js';
 import { homeLeaseKey, parseHolder } from '../../src/cluster/topics.js';
-import { startNodeProcess, type NodeProcess } from '../../src/cluster/testing/node-process.js';
+import { startNodeProcess, type NodeProcess } from './node-process.js';
 import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import type { LeaseInfo } from '../../src/core/ports/leases.js';
 import type { SpaceId } from '../../src/protocol/ids.js';

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMemoryCluster } from '../../src/cluster/testing/mem-cluster.js';
+import { startMemoryCluster } from '../helpers/mem-cluster.js';
 import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import { api, signUp, TestSocket } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMemoryCluster, type MemCluster } from '../../src/cluster/testing/mem-cluster.js';
+import { startMemoryCluster, type MemCluster } from '../helpers/mem-cluster.js';
 import { ListenProbe } from '../../src/cluster/testing/listen-probe.js';
 import { homeLeaseKey } from '../../src/cluster/topics.js';
 import type { SpaceId } from '../../src/protocol/ids.js';

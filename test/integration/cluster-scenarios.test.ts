@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAudioBatch } from '../../src/protocol/audience.js';
-import { startMemoryCluster, type MemCluster } from '../../src/cluster/testing/mem-cluster.js';
+import { startMemoryCluster, type MemCluster } from '../helpers/mem-cluster.js';
 import { api, signUp, startTestServer, TestSocket, type TestServer } from '../helpers/server.js';
 
 interface Setup {

@@ -17,7 +17,7 @@ import { api, signUp, startTestServer, TestSocket } from '../helpers/server.js';
 import { publishTone } from '../helpers/werift-speaker.js';
 import { scanLog } from '../../src/recording/index.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** starts `startRostra` in a child process; resolves with its URL */

@@ -2,7 +2,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RostraError } from '../../core/errors.js';
 // The real embedded store: this unit test needs a Store, and the real one exists (no mocks).
-// eslint-disable-next-line no-restricted-imports
 import { SqliteStore } from '../../adapters/store-sqlite/sqlite-store.js';
 import { verifyPassword } from './passwords.js';
 import { createAccountService, signIn, signUp } from './accounts.js';

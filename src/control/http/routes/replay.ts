@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SpaceId, UserId } from '../../../protocol/ids.js';
+import type { UserId } from '../../../protocol/ids.js';
 import type { SpaceInfo } from '../../../protocol/space.js';
 import {
   RECORDING_LIMITS,
@@ -10,7 +10,7 @@ import {
 } from '../../../protocol/recording.js';
 import { RostraError } from '../../../core/errors.js';
 import { actorOf, optionalPrincipal, requestUrl } from '../../principal.js';
-import type { ControlDeps } from '../../ports.js';
+import type { ControlDeps, ReplayView } from '../../ports.js';
 import { validate } from '../../validation/parse.js';
 import { spaceIdParam } from './spaces.js';
 import { MEDIA_ROUTE } from '../route-options.js';
@@ -30,33 +30,6 @@ import { MEDIA_ROUTE } from '../route-options.js';
  * because an ended Space's room is not loaded: the Space exists, a signed-in caller is not
  * banned, an anonymous caller needs allowAnonymous. No recording (yet) is recording_not_found.
  */
-
-/** One recording as the routes see it (src/recording/replay.ts implements it). */
-export interface ReplayView {
-  /** changes whenever the recording changes; part of every media URL */
-  readonly version: string;
-  readonly durationMs: number;
-  /** the VOD playlist; `query` is appended to its URIs (e.g. `?token=…`) */
-  playlist(query?: string): string;
-  /** `init.mp4` or `seg-<n>.m4s`, undefined if there is no such file */
-  file(name: string): Uint8Array | undefined;
-  download(): Uint8Array;
-  /** throws clip_out_of_range */
-  clip(startMs: number, durationMs: number): Uint8Array;
-  timeline(): RecordedTimeline;
-  /** user ids with a line in the transcript */
-  transcriptSpeakers(): string[];
-  /** the live captions recorded with it, on its timeline: WebVTT or `[mm:ss] @handle: text` lines */
-  transcriptFile(format: 'vtt' | 'text', handleOf: (userId: string) => string): string;
-}
-
-export interface RecordingsPort {
-  /**
-   * throws recording_not_found when the Space has no replay on this node; `liveFrom` (ms since
-   * epoch, the Space's startedAt) leaves out what was mixed backstage before it went live
-   */
-  open(spaceId: SpaceId, liveFrom: number | null): Promise<ReplayView>;
-}
 
 export const clipSchema = z.strictObject({
   startMs: z.number().int().min(0),

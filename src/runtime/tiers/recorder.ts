@@ -7,7 +7,7 @@
  * every node must use the same recordingsDir (docs/cluster.md).
  */
 import type { Logger } from '../../core/log.js';
-import type { RecordingsPort } from '../../control/http/routes/replay.js';
+import type { RecordingsPort } from '../../control/ports.js';
 import {
   LOCAL_NODE,
   Recorder,

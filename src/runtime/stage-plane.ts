@@ -1,7 +1,7 @@
 /**
  * What the hub needs from the stage plane (speaker WebRTC sessions + the mixer), per node.
- * src/app/stage-adapter.ts implements it with src/stage on the calling thread;
- * src/app/stage-thread.ts runs that same implementation on a worker thread (the default).
+ * src/runtime/stage-adapter.ts implements it with src/stage on the calling thread;
+ * src/runtime/stage-thread.ts runs that same implementation on a worker thread (the default).
  */
 import type { AudioFrame } from '../protocol/audience.js';
 import type { Caption } from '../protocol/captions.js';

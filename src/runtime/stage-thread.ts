@@ -1,7 +1,7 @@
 /**
  * The StagePlane the node uses by default: the whole stage (speakers' WebRTC, forwarding, the
- * mixers) runs on one worker thread (src/app/stage-worker.ts, which runs the in-process adapter
- * src/app/stage-adapter.ts), so the audience fan-out's long write loops on the main thread
+ * mixers) runs on one worker thread (src/runtime/stage-worker.ts, which runs the in-process adapter
+ * src/runtime/stage-adapter.ts), so the audience fan-out's long write loops on the main thread
  * cannot delay speaker-to-speaker forwarding. This main-thread side forwards calls as messages
  * and re-emits the worker's events.
  *

@@ -2,7 +2,7 @@
  * StagePlane on top of src/stage's StageMedia: translates the room's "who is audible" list into
  * per-speaker server-side mute, and sums mixer stats over the Spaces open on this node.
  * Runs on whichever thread calls it: the node's main thread (`--stage-thread false`) or the
- * stage worker (src/app/stage-worker.ts, the default).
+ * stage worker (src/runtime/stage-worker.ts, the default).
  */
 import { asSessionId, type SpaceId, type UserId } from '../protocol/ids.js';
 import { TypedEmitter } from '../core/events.js';

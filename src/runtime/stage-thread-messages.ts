@@ -1,6 +1,6 @@
 /**
- * Messages between the main thread (src/app/stage-thread.ts, the StagePlane proxy) and the stage
- * worker (src/app/stage-worker.ts). Everything is structured-cloned except audio frames, whose
+ * Messages between the main thread (src/runtime/stage-thread.ts, the StagePlane proxy) and the stage
+ * worker (src/runtime/stage-worker.ts). Everything is structured-cloned except audio frames, whose
  * Opus bytes are transferred.
  */
 import type { SpaceId, UserId } from '../protocol/ids.js';

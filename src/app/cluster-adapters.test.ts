@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../app/config.js';
-import { isClusterConfig } from './adapters.js';
+import { loadConfig } from './config.js';
+import { isClusterConfig } from './cluster-adapters.js';
 
 test('no Redis and no PostgreSQL configured is the embedded default', () => {
   assert.equal(isClusterConfig(loadConfig({}, {})), false);

@@ -1,11 +1,11 @@
 /**
  * Worker thread entry: the node's whole stage plane (speakers' WebRTC over werift, forwarding
  * between speakers, one mixer worker per Space started from here) runs the in-process adapter
- * (src/app/stage-adapter.ts) on this thread, so the main thread's audience fan-out cannot
+ * (src/runtime/stage-adapter.ts) on this thread, so the main thread's audience fan-out cannot
  * delay a speaker's packets. Calls arrive as messages; every event is posted back.
  *
  * Logging: records at or above the node's level are posted to the main thread and written by
- * the node's logger there (src/app/stage-thread.ts), with their bindings.
+ * the node's logger there (src/runtime/stage-thread.ts), with their bindings.
  * Lifecycle: ready on load; `close` ends every session and mixer, answers `closed`, and the
  * main thread then terminates the thread.
  */

@@ -4,11 +4,11 @@
  * with a werift speaker and listeners spread over the edges. Listener count does not change
  * these numbers; run with two listener counts to see it.
  *
- *   node --import tsx src/cluster/testing/measure-bus.ts [listenersPerEdge=5] [seconds=10]
+ *   node --import tsx test/helpers/measure-bus.ts [listenersPerEdge=5] [seconds=10]
  */
 import { startMemoryCluster } from './mem-cluster.js';
-import { api, signUp, TestSocket } from '../../../test/helpers/server.js';
-import { publishTone } from '../../../test/helpers/werift-speaker.js';
+import { api, signUp, TestSocket } from './server.js';
+import { publishTone } from './werift-speaker.js';
 
 const perEdge = Number(process.argv[2] ?? 5);
 const seconds = Number(process.argv[3] ?? 10);

@@ -7,16 +7,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NodeId, SpaceId } from '../../protocol/ids.js';
-import type { Store } from '../../core/ports/store.js';
-import { MemoryBroker, type FaultOptions, type MemoryBus } from '../../adapters/bus-memory/index.js';
-import type { Bus } from '../../core/ports/bus.js';
-import { MemoryLeases, MemoryLeaseTable } from '../../adapters/leases-memory/index.js';
-import { SqliteStore } from '../../adapters/store-sqlite/index.js';
-import { loadConfig, type Config } from '../../app/config.js';
-import { startRostra, type RunningRostra } from '../../app/server.js';
-import { homeLeaseKey, parseHolder } from '../topics.js';
-import { CuttableLeases } from './cuttable-leases.js';
+import type { NodeId, SpaceId } from '../../src/protocol/ids.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { MemoryBroker, type FaultOptions, type MemoryBus } from '../../src/adapters/bus-memory/index.js';
+import type { Bus } from '../../src/core/ports/bus.js';
+import { MemoryLeases, MemoryLeaseTable } from '../../src/adapters/leases-memory/index.js';
+import { SqliteStore } from '../../src/adapters/store-sqlite/index.js';
+import { loadConfig, type Config } from '../../src/app/config.js';
+import { startRostra, type RunningRostra } from '../../src/app/server.js';
+import { homeLeaseKey, parseHolder } from '../../src/cluster/topics.js';
+import { CuttableLeases } from '../../src/cluster/testing/cuttable-leases.js';
 
 export { CuttableLeases };
 

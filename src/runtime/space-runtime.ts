@@ -20,7 +20,7 @@ import type { FrameSink, SinkFactory, StagePlane } from './stage-plane.js';
 
 /** ms between two `levels` messages (the mixer reports more often) */
 const LEVELS_INTERVAL_MS = 200;
-/** the SinkFactory name of the recorder (src/app/tiers/recorder.ts), switched by set_recording */
+/** the SinkFactory name of the recorder (src/runtime/tiers/recorder.ts), switched by set_recording */
 const RECORDER = 'recorder';
 /** ms the ended notice gets to reach clients before their sockets are closed */
 const ENDED_CLOSE_DELAY_MS = 1_000;

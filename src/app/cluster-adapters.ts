@@ -4,7 +4,7 @@
  * a configuration error (a half-cluster node would silently split the data).
  */
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../app/config.js';
+import type { Config } from './config.js';
 import type { Bus } from '../core/ports/bus.js';
 import type { Leases } from '../core/ports/leases.js';
 import type { Store } from '../core/ports/store.js';
@@ -13,8 +13,8 @@ import { asNodeId, type NodeId } from '../protocol/ids.js';
 import { PostgresStore } from '../adapters/store-postgres/index.js';
 import { RedisBus } from '../adapters/bus-redis/index.js';
 import { RedisLeases } from '../adapters/leases-redis/index.js';
-import { LocalSpaceHub, type SpaceHubDeps } from '../app/space-hub.js';
-import { ClusterSpaceHub } from './cluster-hub.js';
+import { LocalSpaceHub, type SpaceHubDeps } from '../runtime/space-hub.js';
+import { ClusterSpaceHub } from '../cluster/cluster-hub.js';
 
 export interface ClusterAdapters {
   nodeId: NodeId;
