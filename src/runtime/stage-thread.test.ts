@@ -14,7 +14,7 @@ import { asSpaceId, asUserId, type SpaceId, type UserId } from '../protocol/ids.
 import { RostraError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { retry, sleep } from '../../test/helpers/wait.js';
-import { toneClient, toneLevelIn } from '../../test/helpers/tone-client.js';
+import { toneClient, toneLevelIn } from '../stage/testing/tone-client.js';
 import { createStagePlane } from './stage-adapter.js';
 import type { StagePlane } from './stage-plane.js';
 import { ThreadedStagePlane } from './stage-thread.js';

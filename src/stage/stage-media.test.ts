@@ -10,7 +10,7 @@ import { asSpaceId, asUserId, type UserId } from '../protocol/ids.js';
 import { StageMedia } from './stage-media.js';
 import { RTCPeerConnection } from 'werift';
 import { retry, sleep } from '../../test/helpers/wait.js';
-import { toneClient, toneLevelIn } from '../../test/helpers/tone-client.js';
+import { toneClient, toneLevelIn } from './testing/tone-client.js';
 
 const space = asSpaceId('s1');
 /** everything a test opened, closed after the file even when a test fails midway */

@@ -6,10 +6,10 @@
  */
 import { Decoder } from '@evan/opus';
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import { toneLevel } from './audio-goertzel.js';
-import { sendToneRtp } from './werift-speaker.js';
-import { STAGE_SLOTS } from '../../src/stage/stage-media.js';
-import { speakerPeer } from '../../src/load/speaker/peer.js';
+import { toneLevel } from '../../../test/helpers/audio-goertzel.js';
+import { sendToneRtp } from '../../../test/helpers/werift-speaker.js';
+import { STAGE_SLOTS } from '../stage-media.js';
+import { speakerPeer } from '../../load/speaker/peer.js';
 
 export type CreateSession = (offerSdp: string) => Promise<{ sessionId: string; answerSdp: string }>;
 
