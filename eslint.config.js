@@ -39,7 +39,7 @@ const FORBIDDEN = {
   load: except('protocol', 'core', 'audience', 'load', 'cli'),
   cli: except('cli'),
 };
-/** tests and their support code (src/**/testing/) wire real adapters and helpers on purpose */
+// tests and their support code (src/<layer>/testing/) wire real adapters and helpers on purpose
 const TESTS = ['**/*.test.ts', 'src/**/testing/**'];
 const above = (layer) => FORBIDDEN[layer].map((l) => `**/${l}/**`);
 
