@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUESTION_LIMITS } from '../../src/protocol/questions.js';
-import { startMemoryCluster } from '../../src/cluster/testing/mem-cluster.js';
+import { startMemoryCluster } from '../helpers/mem-cluster.js';
 import { asUserId } from '../../src/protocol/ids.js';
 import { createTokenService } from '../../src/control/auth/index.js';
 import { api, signUp, startTestServer, TestSocket } from '../helpers/server.js';
