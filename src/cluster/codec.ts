@@ -19,6 +19,7 @@ export type CallBody =
   | { kind: 'stage'; msg: unknown }
   | { kind: 'open' }
   | { kind: 'snapshot' }
+  | { kind: 'listeners'; query: unknown }
   | { kind: 'publish'; offerSdp: string }
   | { kind: 'unpublish'; sessionId: string };
 

@@ -7,7 +7,7 @@
  */
 import type { NodeId } from '../protocol/ids.js';
 import { RostraError, isRostraError } from '../core/errors.js';
-import type { Actor, Room } from '../core/space/index.js';
+import { parseListenerQuery, type Actor, type Room } from '../core/space/index.js';
 import { decode, encodeJson, type CallBody, type ClusterMessage } from './codec.js';
 import type { PresenceMerger } from './presence.js';
 import { HEARTBEAT_MS, type SpaceNodeState } from './space-node-state.js';
@@ -79,6 +79,8 @@ async function execCall(ctx: NodeContext, room: Room | null, actor: Actor, body:
       return room.openBackstage(actor);
     case 'snapshot':
       return { snapshot: room.snapshot(), requests: room.requests() };
+    case 'listeners':
+      return room.listeners(actor, parseListenerQuery(body.query ?? {}));
     case 'publish':
       return ctx.engine.publish(room, actor, body.offerSdp);
     case 'unpublish':

@@ -28,7 +28,8 @@ import type { StageClientMessage } from '../protocol/stage.js';
 import type { AudienceClientMessage } from '../protocol/audience.js';
 import { RostraError } from '../core/errors.js';
 import type { Subscription } from '../core/ports/bus.js';
-import type { Actor } from '../core/space/index.js';
+import type { Actor, ListenerQuery } from '../core/space/index.js';
+import type { ListenerPage } from '../protocol/api.js';
 import type { RoomHandle } from '../control/ports.js';
 import { AudienceGroup, roleIn } from './audience-group.js';
 import { BusReceiver } from './bus-receiver.js';
@@ -154,6 +155,10 @@ export class SpaceNode implements RoomHandle {
 
   async handleAudience(actor: Actor, msg: AudienceClientMessage): Promise<void> {
     await this.#run(actor, { kind: 'audience', msg });
+  }
+
+  async listeners(actor: Actor, query: ListenerQuery): Promise<ListenerPage> {
+    return (await this.#run(actor, { kind: 'listeners', query })) as ListenerPage;
   }
 
   async openBackstage(actor: Actor): Promise<void> {

@@ -44,7 +44,15 @@ export type Detach = () => void;
  */
 export type RoomHandle = Pick<
   Room,
-  'id' | 'state' | 'admit' | 'handleStage' | 'handleAudience' | 'openBackstage' | 'snapshot' | 'roleOf'
+  | 'id'
+  | 'state'
+  | 'admit'
+  | 'handleStage'
+  | 'handleAudience'
+  | 'openBackstage'
+  | 'snapshot'
+  | 'roleOf'
+  | 'listeners'
 >;
 
 /** The per-Space runtime: room actor plus the media planes behind it. */

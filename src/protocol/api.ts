@@ -5,9 +5,13 @@
  *   POST   /v1/accounts                 CreateAccountRequest  -> AuthResponse (201)
  *   POST   /v1/sessions                 SignInRequest         -> AuthResponse
  *   GET    /v1/me                                             -> { user: PublicUser }
- *   GET    /v1/spaces?state=live|scheduled                    -> { spaces: SpaceInfo[] }
+ *   GET    /v1/users/:handle                                  -> { user: PublicUser } (user_not_found)
+ *   GET    /v1/spaces?state=live|scheduled|ended              -> { spaces: SpaceInfo[] }
  *   POST   /v1/spaces                   CreateSpaceRequest    -> { space: SpaceInfo } (201)
  *   GET    /v1/spaces/:id                                     -> SpaceSnapshot
+ *   PATCH  /v1/spaces/:id               EditSpaceRequest      -> { space } (host; scheduled only)
+ *   GET    /v1/spaces/:id/access                              -> SpaceAccess (may I join?)
+ *   GET    /v1/spaces/:id/listeners?q=&cursor=&limit=         -> ListenerPage (host, co-hosts)
  *   POST   /v1/spaces/:id/open          (host: scheduled -> backstage) -> { space }
  *   POST   /v1/spaces/:id/actions       StageClientMessage    -> { ok: true }  (same rules as the stage socket)
  *   POST   /v1/spaces/:id/questions     { text }              -> { ok: true } (201)  docs/questions.md
@@ -52,6 +56,28 @@ export interface CreateSpaceRequest {
   allowAnonymous?: boolean;
   /** default true */
   recording?: boolean;
+}
+
+/** PATCH /v1/spaces/:id: what a host may change while the Space is scheduled */
+export interface EditSpaceRequest {
+  title?: string;
+  description?: string;
+  /** ms since epoch, in the future and at most LIMITS.maxScheduleAheadMs ahead */
+  scheduledFor?: number;
+}
+
+/** GET /v1/spaces/:id/access: would the caller be let in (listen, or the stage)? */
+export type SpaceAccess = { allowed: true } | { allowed: false; code: 'banned' | 'anonymous_not_allowed' };
+
+/** GET /v1/spaces/:id/listeners: one page of the signed-in people listening now */
+export interface ListenerPage {
+  listeners: { userId: UserId; handle: string }[];
+  /** `cursor` for the next page; null when the list (or the search) is done */
+  next: number | null;
+  /** signed-in people listening now (the whole list, not this page) */
+  named: number;
+  /** anonymous listening connections now (not listed: they have no name) */
+  anonymous: number;
 }
 
 export interface SpaceListResponse {

@@ -26,6 +26,7 @@ export const ERRORS = {
     message: 'this Space has no replay (not recorded, or still being recorded)',
   },
   clip_out_of_range: { http: 400, ws: 4400, message: 'the clip is not inside the recording' },
+  range_not_satisfiable: { http: 416, ws: 4400, message: 'the requested byte range is not in the file' },
   method_not_allowed: { http: 405, ws: 4405, message: 'method not allowed' },
   handle_taken: { http: 409, ws: 4409, message: 'that handle is taken' },
   webhooks_disabled: {

@@ -36,6 +36,10 @@ export const LIMITS = {
   maxRestreamsPerNode: 4,
   /** a restream's rtmp:// or rtmps:// URL, characters */
   maxRestreamUrlLength: 1024,
+  /** most entries in one page of GET /v1/spaces/:id/listeners */
+  maxListenerPage: 50,
+  /** most listeners one search request looks at; `next` continues the search from there */
+  maxListenerScan: 1000,
   /** the emoji a listener may react with */
   reactions: ['👏', '❤️', '😂', '🔥', '💯', '🙌', '😮', '👎'] as const,
 } as const;

@@ -77,7 +77,7 @@ void describe('scheduling and moderation in the web app', { timeout: 120_000 }, 
     await fan.goto(`${server.url}/#/`);
     await fan.click(`${card} [data-testid=remind-toggle]`);
     await fan.waitForSelector(`${card} [data-testid=remind-toggle][aria-pressed=true]`);
-    assert.equal(await fan.textContent(`${card} [data-testid=reminder-count]`), '1');
+    assert.equal(await fan.textContent(`${card} [data-testid=reminder-count]`), '1 reminder');
   });
 
   void test('the host opens the backstage, goes live and invites a listener up by id', async () => {
@@ -113,7 +113,10 @@ void describe('scheduling and moderation in the web app', { timeout: 120_000 }, 
   void test('co-host and host hand-over show as labels and controls; the new host removes the old', async () => {
     await act(host, fanHandle, 'make-cohost');
     await host.waitForSelector(`${member(fanHandle)} [data-testid=role-label]:has-text("Co-host")`);
-    await fan.waitForSelector('[data-testid=end-space]');
+    // a co-host gets the host controls, but not what only the host may do (end, recording)
+    await fan.waitForSelector('[data-testid=invite-input]');
+    assert.equal(await fan.isVisible('[data-testid=end-space]'), false);
+    assert.equal(await fan.isVisible('[data-testid=recording-toggle]'), false);
 
     await act(host, fanHandle, 'transfer-host');
     await fan.waitForSelector(`${member(fanHandle)} [data-testid=role-label]:has-text("Host")`);

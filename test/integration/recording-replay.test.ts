@@ -134,7 +134,29 @@ void test(
     assert.equal(dl.status, 200);
     assert.equal(dl.headers.get('content-type'), 'audio/ogg');
     assert.equal(dl.headers.get('content-disposition'), `attachment; filename="${id}.opus"`);
-    await dl.arrayBuffer();
+    const whole = Buffer.from(await dl.arrayBuffer());
+    assert.equal(dl.headers.get('accept-ranges'), 'bytes');
+    // Range: a player reads the last page for the duration, and seeks
+    const tail = await fetch(`${server.url}/v1/spaces/${id}/replay.opus`, {
+      headers: { range: 'bytes=-500' },
+    });
+    assert.equal(tail.status, 206);
+    assert.equal(
+      tail.headers.get('content-range'),
+      `bytes ${whole.length - 500}-${whole.length - 1}/${whole.length}`,
+    );
+    assert.deepEqual(Buffer.from(await tail.arrayBuffer()), whole.subarray(whole.length - 500));
+    const mid = await fetch(`${server.url}/v1/spaces/${id}/replay.opus`, {
+      headers: { range: 'bytes=100-199' },
+    });
+    assert.equal(mid.status, 206);
+    assert.deepEqual(Buffer.from(await mid.arrayBuffer()), whole.subarray(100, 200));
+    const past = await fetch(`${server.url}/v1/spaces/${id}/replay.opus`, {
+      headers: { range: `bytes=${whole.length}-` },
+    });
+    assert.equal(past.status, 416);
+    assert.equal(((await past.json()) as any).error.code, 'range_not_satisfiable');
+    assert.equal(past.headers.get('content-range'), `bytes */${whole.length}`);
     const ogg = await decode(`${server.url}/v1/spaces/${id}/replay.opus`);
     assert.equal(ogg.code, 0, ogg.stderr);
     assert.ok(Math.abs(ogg.stdout.length / 96 - timeline.durationMs) <= 40);

@@ -83,6 +83,7 @@ export const PATCH_COLUMNS = {
   title: 'title',
   description: 'description',
   recording: 'recording',
+  scheduledFor: 'scheduled_for',
 } as const;
 
 /**

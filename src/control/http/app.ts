@@ -13,6 +13,8 @@ import { adminRoutes } from './routes/admin.js';
 import { questionRoutes } from './routes/questions.js';
 import { whipRoutes } from './routes/whip.js';
 import { restreamRoutes } from './routes/restream.js';
+import { accessRoutes } from './routes/space-access.js';
+import { spaceManageRoutes } from './routes/space-manage.js';
 import { healthRoutes } from './routes/health.js';
 import { webAppRoutes } from './routes/web-app.js';
 import { mediaRoutes } from './routes/media.js';
@@ -75,6 +77,8 @@ export async function createHttpApp(deps: ControlDeps): Promise<FastifyInstance>
   spaceWebhookRoutes(app, deps);
   adminRoutes(app, deps);
   questionRoutes(app, deps);
+  spaceManageRoutes(app, deps);
+  accessRoutes(app, deps);
   whipRoutes(app, deps);
   restreamRoutes(app, deps);
   mediaRoutes(app, deps);

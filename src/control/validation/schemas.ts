@@ -7,7 +7,7 @@ import { ID_PATTERN, type QuestionId, type SpaceId, type UserId } from '../../pr
 import { QUESTION_LIMITS } from '../../protocol/questions.js';
 import { LIMITS, type ReactionEmoji } from '../../protocol/limits.js';
 import { cleanUserText } from '../../protocol/text.js';
-import type { CreateAccountRequest, CreateSpaceRequest } from '../../protocol/api.js';
+import type { CreateAccountRequest, CreateSpaceRequest, EditSpaceRequest } from '../../protocol/api.js';
 import type { StageClientMessage } from '../../protocol/stage.js';
 import type { AudienceClientMessage } from '../../protocol/audience.js';
 import { RESTREAM_VIDEO, type StartRestreamRequest } from '../../protocol/restream.js';
@@ -56,6 +56,25 @@ export const createSpaceSchema = z.strictObject({
 export const spaceWebhookSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(LIMITS.maxWebhookUrlLength),
 });
+/** PATCH /v1/spaces/:id (at least one field) */
+export const editSpaceSchema = z
+  .strictObject({
+    // cleaned like a new Space's (protocol/text.ts)
+    title: z
+      .string()
+      .transform((t) => cleanUserText(t))
+      .pipe(z.string().min(1).max(LIMITS.maxTitleLength))
+      .optional(),
+    description: z
+      .string()
+      .transform((t) => cleanUserText(t, { multiline: true }))
+      .pipe(z.string().max(LIMITS.maxDescriptionLength))
+      .optional(),
+    scheduledFor: z.number().int().positive().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, {
+    message: 'nothing to change',
+  }) satisfies z.ZodType<EditSpaceRequest>;
 
 /** the delivery log's filters, from the query string */
 export const deliveryQuerySchema = z.strictObject({

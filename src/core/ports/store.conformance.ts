@@ -161,6 +161,17 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       );
 
       void it(
+        'updateSpace moves a scheduled start (editing a scheduled Space)',
+        withStore(async ({ store }) => {
+          const s = space({ state: 'scheduled', scheduledFor: T0 + 60_000 });
+          await store.createSpace(s);
+          const updated = await store.updateSpace(s.id, { scheduledFor: T0 + 120_000 }, 'scheduled');
+          assert.equal(updated?.scheduledFor, T0 + 120_000);
+          assert.equal((await store.getSpace(s.id))?.scheduledFor, T0 + 120_000);
+        }),
+      );
+
+      void it(
         'updateSpace can set a nullable field back to null and change host and description',
         withStore(async ({ store }) => {
           const s = space({ startedAt: T0 });

@@ -22,7 +22,10 @@ export interface AccountRecord {
 export type SpaceRecord = Omit<SpaceInfo, 'reminderCount'>;
 
 export type SpacePatch = Partial<
-  Pick<SpaceRecord, 'state' | 'hostId' | 'startedAt' | 'endedAt' | 'title' | 'description' | 'recording'>
+  Pick<
+    SpaceRecord,
+    'state' | 'hostId' | 'startedAt' | 'endedAt' | 'title' | 'description' | 'recording' | 'scheduledFor'
+  >
 >;
 
 export interface BanRecord {

@@ -43,6 +43,16 @@ export class AudienceCounter {
     return this.#present.has(userId);
   }
 
+  /** signed-in people listening now, in the order they (first) joined; read by the listener list */
+  presentIds(): IterableIterator<UserId> {
+    return this.#present.keys();
+  }
+
+  /** how many signed-in people / anonymous connections are listening now */
+  presentSizes(): { named: number; anonymous: number } {
+    return { named: this.#present.size, anonymous: this.#anonymousNow };
+  }
+
   /**
    * one listening connection opened; `null` = anonymous (each connection counts once).
    * `counted`: it was already counted in a carried-over total (a listener a previous home had,

@@ -15,3 +15,4 @@ export type { RestoreInput, RestoreResult } from './room-restore.js';
 export { RoomRegistry, type RoomRegistryDeps } from './registry.js';
 export { DEFAULT_ROOM_CONFIG, type RoomConfig, type RoomEvents, type RoomNotice } from './room-events.js';
 export type { ReactionBatch } from './reaction-window.js';
+export { ListenerList, parseListenerQuery, type ListenerQuery } from './listener-list.js';

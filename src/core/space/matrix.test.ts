@@ -60,6 +60,7 @@ async function cast(f: Fixture): Promise<Cast> {
 
 function send(room: Room, action: Action, actor: Actor, target: UserId): Promise<void> {
   if (action === 'open_backstage') return room.openBackstage(actor);
+  if (action === 'list_listeners') return room.listeners(actor, {}).then(() => undefined);
   const audience = ['raise_hand', 'lower_hand', 'accept_invite', 'decline_invite'] as const;
   if ((audience as readonly string[]).includes(action)) {
     return room.handleAudience(actor, { type: action as (typeof audience)[number] });

@@ -27,6 +27,8 @@ import { LeaderTracker } from './leader.js';
 import { assertTransition } from './lifecycle.js';
 import { ReactionWindow } from './reaction-window.js';
 import { QuestionBook, type QuestionBookInit } from './question-book.js';
+import { ListenerList, type ListenerQuery } from './listener-list.js';
+import type { ListenerPage } from '../../protocol/api.js';
 import { DEFAULT_ROOM_CONFIG, type RoomConfig, type RoomDeps, type RoomEvents } from './room-events.js';
 export type { RoomDeps } from './room-events.js';
 import { restoreRoom, type RestoreResult } from './room-restore.js';
@@ -55,6 +57,7 @@ export class Room {
   readonly #unattended: UnattendedTimer;
   readonly #announce: StageAnnouncer;
   readonly #ctx: RoomContext;
+  readonly #listeners: ListenerList;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -115,6 +118,11 @@ export class Room {
       this.#log.error({ err: error, event }, 'room event listener threw');
     this.#ctx = this.#context();
     this.#checkAttended(); // a room loaded live with nobody connected (a failover) counts too
+    this.#listeners = new ListenerList({
+      ids: () => this.#audience.presentIds(),
+      sizes: () => this.#audience.presentSizes(),
+      handleOf: async (id) => (await this.#store.getAccount(id))?.handle ?? null,
+    });
   }
 
   get state(): SpaceState {
@@ -191,6 +199,17 @@ export class Room {
    */
   restore(input: unknown): Promise<RestoreResult> {
     return this.#serial(() => restoreRoom(this.#ctx, input));
+  }
+
+  /**
+   * One page of the signed-in people listening now, for hosts, co-hosts and admins
+   * (listener-list.ts: read from the presence map, nothing added per join). Not serialised
+   * with commands: it changes nothing.
+   */
+  async listeners(actor: Actor, query: ListenerQuery): Promise<ListenerPage> {
+    this.#open();
+    this.#authorize('list_listeners', actor);
+    return this.#listeners.page(query);
   }
 
   /** scheduled -> backstage (host or admin; usually via HTTP) */

@@ -6,9 +6,14 @@ import type {
   AuthResponse,
   CreateAccountRequest,
   CreateSpaceRequest,
+  EditSpaceRequest,
+  ListenerPage,
+  PublicUser,
   SignInRequest,
+  SpaceAccess,
   SpaceListResponse,
 } from '../../../src/protocol/api.js';
+import type { ClipRequest, ReplayTimeline } from '../../../src/protocol/recording.js';
 import type { ErrorBody } from '../../../src/protocol/errors.js';
 import { isErrorCode } from '../../../src/protocol/errors.js';
 import type { QuestionId, SpaceId } from '../../../src/protocol/ids.js';
@@ -55,7 +60,7 @@ const sid = (id: SpaceId): string => encodeURIComponent(id);
 export const api = {
   signUp: (req: CreateAccountRequest) => call<AuthResponse>('POST', '/v1/accounts', req),
   signIn: (req: SignInRequest) => call<AuthResponse>('POST', '/v1/sessions', req),
-  listSpaces: (state: 'live' | 'scheduled', fresh = false) =>
+  listSpaces: (state: 'live' | 'scheduled' | 'ended', fresh = false) =>
     call<SpaceListResponse>('GET', `/v1/spaces?state=${state}`, undefined, fresh).then((r) => r.spaces),
   createSpace: (req: CreateSpaceRequest) =>
     call<{ space: SpaceInfo }>('POST', '/v1/spaces', req).then((r) => r.space),
@@ -70,6 +75,46 @@ export const api = {
     call<{ ok: true }>('POST', `/v1/spaces/${sid(id)}/questions/${encodeURIComponent(q)}/vote`),
   questions: (id: SpaceId) =>
     call<QuestionListResponse>('GET', `/v1/spaces/${sid(id)}/questions`, undefined, true),
+  editSpace: (id: SpaceId, req: EditSpaceRequest) =>
+    call<{ space: SpaceInfo }>('PATCH', `/v1/spaces/${sid(id)}`, req).then((r) => r.space),
+  /** may I join (not banned, signed in where the Space asks for it)? */
+  access: (id: SpaceId) => call<SpaceAccess>('GET', `/v1/spaces/${sid(id)}/access`, undefined, true),
+  /** one page of the signed-in listeners (hosts and co-hosts) */
+  listeners: (id: SpaceId, q: string, cursor: number) =>
+    call<ListenerPage>(
+      'GET',
+      `/v1/spaces/${sid(id)}/listeners?${new URLSearchParams({ q, cursor: String(cursor), limit: '20' }).toString()}`,
+      undefined,
+      true,
+    ),
+  /** an account by handle (user_not_found when there is none) */
+  user: (handle: string) =>
+    call<{ user: PublicUser }>('GET', `/v1/users/${encodeURIComponent(handle)}`).then((r) => r.user),
+  timeline: (id: SpaceId) => call<ReplayTimeline>('GET', `/v1/spaces/${sid(id)}/replay/timeline`),
+  /** an Ogg/Opus clip of the replay, as a Blob */
+  clip: async (id: SpaceId, req: ClipRequest): Promise<Blob> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const token = getSession()?.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetch(`/v1/spaces/${sid(id)}/clips`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(req),
+      });
+    } catch {
+      throw new ApiError('network', 'network error');
+    }
+    if (!res.ok) {
+      const err = ((await res.json().catch(() => null)) as Partial<ErrorBody> | null)?.error;
+      throw new ApiError(
+        err && isErrorCode(err.code) ? err.code : 'internal',
+        err?.message ?? `HTTP ${res.status}`,
+      );
+    }
+    return res.blob();
+  },
   remind: (id: SpaceId, on: boolean) =>
     call<{ reminderCount: number }>(on ? 'PUT' : 'DELETE', `/v1/spaces/${sid(id)}/reminder`),
 };

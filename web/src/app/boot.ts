@@ -12,6 +12,12 @@ export function boot(): void {
   const main = document.getElementById('main');
   if (!header || !main) throw new Error('index.html must have #top and #main');
   mountHeader(header);
+  // "Skip to content" moves focus to the page; as a plain #main link the hash router took it
+  // for a route and showed "Page not found"
+  document.querySelector('a.skip')?.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    main.focus();
+  });
   new Router(main, notFoundScreen)
     .add('/', lobbyScreen)
     .add('/signin', (root) => signInScreen(root, 'signin'))

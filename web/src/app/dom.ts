@@ -49,3 +49,8 @@ export function formatWhen(ms: number, now = Date.now()): string {
   if (sameDay) return `Today ${time}`;
   return `${d.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`;
 }
+
+/** "1 reminder", "2 reminders", "1,204 listeners": a count with its noun (English -s plural) */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString()} ${n === 1 ? noun : `${noun}s`}`;
+}

@@ -1,4 +1,4 @@
-/** Inline SVG icons (no emoji font needed): mic and mic-off, 1em, currentColor. */
+/** Inline SVG icons (no emoji font needed): mic, mic-off and bell, 1em, currentColor. */
 const NS = 'http://www.w3.org/2000/svg';
 
 function svg(paths: string[]): SVGSVGElement {
@@ -24,3 +24,5 @@ const MIC = ['M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z', 'M5 11a7 7 
 
 export const micIcon = (): SVGSVGElement => svg(MIC);
 export const micOffIcon = (): SVGSVGElement => svg([...MIC, 'M3 3l18 18']);
+export const bellIcon = (): SVGSVGElement =>
+  svg(['M6 16V11a6 6 0 0 1 12 0v5l2 2H4z', 'M10 21a2 2 0 0 0 4 0']);

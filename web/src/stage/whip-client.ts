@@ -192,8 +192,11 @@ export class StagePublisher {
     if (track) track.enabled = enabled;
   }
 
-  /** Closes the connection and DELETEs the session resource. Idempotent. */
-  async stop(): Promise<void> {
+  /**
+   * Closes the connection and DELETEs the session resource (unless `release` is false: the
+   * server already closed it, e.g. you left the stage or the Space ended). Idempotent.
+   */
+  async stop(release = true): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#unwatch?.();
@@ -201,7 +204,7 @@ export class StagePublisher {
     this.#players = [];
     this.#pc?.close();
     this.#pc = null;
-    if (this.#resource) {
+    if (this.#resource && release) {
       await fetch(this.#resource, {
         method: 'DELETE',
         headers: { Authorization: `Bearer ${this.#o.token}` },

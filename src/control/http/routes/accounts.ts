@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthResponse } from '../../../protocol/api.js';
+import type { AuthResponse, PublicUser } from '../../../protocol/api.js';
+import { LIMITS } from '../../../protocol/limits.js';
 import { RostraError } from '../../../core/errors.js';
 import { credentialsSchema } from '../../validation/schemas.js';
 import { validate } from '../../validation/parse.js';
@@ -30,6 +31,18 @@ export function accountRoutes(app: FastifyInstance, deps: ControlDeps): void {
     const minted = await deps.tokens.mint(user);
     const res: AuthResponse = { user, token: minted.token, expiresAt: minted.expiresAt };
     return res;
+  });
+
+  // a handle -> its account's public id (handles are public: the stage shows them); the web
+  // app invites a listener by @handle through this
+  app.get('/v1/users/:handle', async (req) => {
+    const raw = (req.params as { handle?: unknown }).handle;
+    const handle = typeof raw === 'string' ? raw.replace(/^@/, '').toLowerCase() : '';
+    if (!LIMITS.handlePattern.test(handle)) throw new RostraError('user_not_found');
+    const account = await deps.store.getAccountByHandle(handle);
+    if (!account) throw new RostraError('user_not_found');
+    const user: PublicUser = { id: account.id, handle: account.handle };
+    return { user };
   });
 
   app.get('/v1/me', async (req) => {

@@ -9,11 +9,13 @@ import {
   type ReplayTimeline,
 } from '../../../protocol/recording.js';
 import { RostraError } from '../../../core/errors.js';
-import { actorOf, optionalPrincipal, requestUrl } from '../../principal.js';
+import { requestUrl } from '../../principal.js';
 import type { ControlDeps, ReplayView } from '../../ports.js';
 import { validate } from '../../validation/parse.js';
-import { spaceIdParam } from './spaces.js';
 import { MEDIA_ROUTE } from '../route-options.js';
+import { admitFromStore } from './space-access.js';
+import { spaceIdParam } from './spaces.js';
+import { parseRange } from './range.js';
 
 /**
  * Replays of recorded Spaces (docs/recording.md):
@@ -44,7 +46,7 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
   if (!recordings) return;
 
   const admitted = async (req: FastifyRequest): Promise<{ space: SpaceInfo; view: ReplayView }> => {
-    const space = await admit(deps, req);
+    const space = await admitFromStore(deps, req);
     if (space.startedAt === null) throw new RostraError('recording_not_found', 'the Space never went live');
     return { space, view: await recordings.open(space.id, space.startedAt) };
   };
@@ -109,13 +111,25 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
     return reply.type(MP4).send(buffer(bytes));
   });
 
+  // Range requests (one range) let <audio> find the duration (the last page) and seek
   app.get('/v1/spaces/:id/replay.opus', async (req, reply) => {
     const { space, view } = await admitted(req);
     cache(reply, space, 'no-cache');
-    return reply
+    const bytes = view.download();
+    void reply
       .type('audio/ogg')
-      .header('content-disposition', `attachment; filename="${space.id}.opus"`)
-      .send(buffer(view.download()));
+      .header('accept-ranges', 'bytes')
+      .header('content-disposition', `attachment; filename="${space.id}.opus"`);
+    const range = parseRange(req.headers.range, bytes.length);
+    if (range === 'unsatisfiable') {
+      void reply.header('content-range', `bytes */${bytes.length}`);
+      throw new RostraError('range_not_satisfiable');
+    }
+    if (range === null) return reply.send(buffer(bytes));
+    return reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${bytes.length}`)
+      .send(buffer(bytes.subarray(range.start, range.end + 1)));
   });
 
   app.post('/v1/spaces/:id/clips', async (req, reply) => {
@@ -128,19 +142,6 @@ export function replayRoutes(app: FastifyInstance, deps: ControlDeps): void {
       .header('content-disposition', `attachment; filename="${space.id}-${startMs}-${durationMs}.opus"`)
       .send(buffer(bytes));
   });
-}
-
-/** the listening rule, against the store (the room of an ended Space is not loaded) */
-async function admit(deps: ControlDeps, req: FastifyRequest): Promise<SpaceInfo> {
-  const spaceId = spaceIdParam(req);
-  const actor = actorOf(await optionalPrincipal(deps.tokens, req.headers, requestUrl(req)));
-  const space = await deps.store.getSpace(spaceId);
-  if (!space) throw new RostraError('space_not_found');
-  if (actor.admin) return space;
-  if (actor.userId === null || actor.anonymous) {
-    if (!space.allowAnonymous) throw new RostraError('anonymous_not_allowed');
-  } else if (await deps.store.isBanned(spaceId, actor.userId)) throw new RostraError('banned');
-  return space;
 }
 
 /**

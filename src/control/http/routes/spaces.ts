@@ -14,6 +14,8 @@ import type { ControlDeps } from '../../ports.js';
 
 /** ms listeners and CDNs may cache Space metadata; it may be this stale (join storms). */
 const METADATA_MAX_AGE_S = 2;
+/** ended Spaces GET /v1/spaces?state=ended lists, most recently ended first */
+const ENDED_LIST_LIMIT = 30;
 
 export function spaceIdParam(req: FastifyRequest): SpaceId {
   const id = (req.params as { id?: unknown }).id;
@@ -31,8 +33,12 @@ export function spaceRoutes(app: FastifyInstance, deps: ControlDeps): void {
         ? [SpaceState.live]
         : state === 'scheduled'
           ? [SpaceState.scheduled]
-          : [SpaceState.live, SpaceState.scheduled];
-    const spaces = await deps.store.listSpaces({ states, limit: 100 });
+          : state === 'ended'
+            ? [SpaceState.ended]
+            : [SpaceState.live, SpaceState.scheduled];
+    // past Spaces: the most recently ended ENDED_LIST_LIMIT (the lobby's "Past" list)
+    const limit = state === 'ended' ? ENDED_LIST_LIMIT : 100;
+    const spaces = await deps.store.listSpaces({ states, limit });
     const res: SpaceListResponse = { spaces };
     return reply.header('cache-control', `public, max-age=${METADATA_MAX_AGE_S}`).send(res);
   });

@@ -1,17 +1,27 @@
 /**
  * Host and co-host controls: Go live (backstage only), the queue of requests to speak
- * (approve / decline), invite a listener up by handle or user id, the Recording on/off switch
- * (host only: set_recording; the server refuses co-hosts) and End the Space (confirm).
+ * (approve / decline), invite a listener up by handle (invite-form.ts), the people listening
+ * (audience-list.ts), the Recording on/off switch and End the Space (confirm) — those two for
+ * the host only, as the permission matrix says (docs/permissions.md). Go live warns when your
+ * own mic is not connected.
  */
-import type { UserId } from '../../../../src/protocol/ids.js';
-import { asUserId } from '../../../../src/protocol/ids.js';
+import type { SpaceId } from '../../../../src/protocol/ids.js';
 import { h, replace } from '../dom.js';
 import type { RoomState } from './state.js';
 import type { RoomActions } from './actions.js';
 import { run } from './actions.js';
+import { inviteForm } from './invite-form.js';
+import { audienceList } from './audience-list.js';
 
-export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: RoomState) => void } {
+export function hostPanel(
+  spaceId: SpaceId,
+  actions: RoomActions,
+): { el: HTMLElement; render: (s: RoomState) => void } {
   let state: RoomState | null = null;
+  const micMissing = (): boolean => {
+    const me = state?.snapshot.stage.find((m) => m.userId === state?.me);
+    return !me?.connected;
+  };
   const goLive = h(
     'button',
     {
@@ -19,11 +29,23 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
       class: 'primary big',
       'data-testid': 'go-live',
       onclick: () => {
+        if (
+          micMissing() &&
+          !window.confirm(
+            'Your microphone is not connected: listeners will hear nothing from you. Go live anyway?',
+          )
+        )
+          return;
         goLive.disabled = true;
         void run(actions, { type: 'go_live' }).finally(() => (goLive.disabled = false));
       },
     },
     'Go live',
+  );
+  const micWarning = h(
+    'p',
+    { class: 'warning', role: 'status', 'data-testid': 'go-live-warning', hidden: true },
+    'Your microphone is not connected yet. Connect it before you go live, or listeners will hear nothing from you.',
   );
   const recToggle = h('button', {
     type: 'button',
@@ -56,38 +78,6 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
   const queue = h('ul', { class: 'queue', 'data-testid': 'request-queue', 'aria-live': 'polite' });
   const queueTitle = h('h3', {}, 'Requests to speak');
 
-  const inviteInput = h('input', {
-    name: 'invitee',
-    type: 'text',
-    placeholder: '@handle or user id',
-    autocomplete: 'off',
-    'aria-label': 'Handle or user id to invite',
-    'data-testid': 'invite-input',
-  });
-  const inviteForm = h(
-    'form',
-    { class: 'row invite', 'data-testid': 'invite-form' },
-    inviteInput,
-    h('button', { type: 'submit', 'data-testid': 'invite-submit' }, 'Invite to speak'),
-  );
-  inviteForm.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const raw = inviteInput.value.trim().replace(/^@/, '');
-    if (!raw) {
-      actions.notify('Type a handle or user id to invite.', 'error');
-      inviteInput.focus();
-      return;
-    }
-    const userId = resolve(raw, state);
-    void run(
-      actions,
-      { type: 'invite_to_stage', userId },
-      `Invited @${raw}. They see your invitation now.`,
-    ).then((ok) => {
-      if (ok) inviteInput.value = '';
-    });
-  });
-
   const end = h(
     'button',
     {
@@ -102,22 +92,28 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
     'End Space',
   );
 
+  const endRow = h('div', { class: 'row end-row' }, end);
   const el = h(
     'section',
     { class: 'panel host-panel', 'aria-label': 'Host controls' },
     h('h2', {}, 'Host controls'),
     goLive,
+    micWarning,
     h('div', { class: 'row' }, recToggle, capToggle),
     queueTitle,
     queue,
     h('h3', {}, 'Invite a listener'),
-    inviteForm,
-    h('div', { class: 'row end-row' }, end),
+    inviteForm(actions, () => state),
+    audienceList(spaceId, actions),
+    endRow,
   );
 
   const render = (s: RoomState): void => {
     state = s;
     goLive.hidden = s.snapshot.space.state !== 'backstage';
+    micWarning.hidden = goLive.hidden || !micMissing();
+    // only the host may end the Space (the matrix: co-hosts cannot), so only the host sees it
+    endRow.hidden = s.role !== 'host';
     const recording = s.snapshot.space.recording;
     recToggle.hidden = s.role !== 'host';
     recToggle.setAttribute('aria-pressed', String(recording));
@@ -165,12 +161,4 @@ export function hostPanel(actions: RoomActions): { el: HTMLElement; render: (s: 
     );
   };
   return { el, render };
-}
-
-/** A handle in the request queue or on stage maps to its id; anything else is taken as an id. */
-function resolve(raw: string, s: RoomState | null): UserId {
-  const lower = raw.toLowerCase();
-  const hit =
-    s?.requests.find((r) => r.handle === lower) ?? s?.snapshot.stage.find((m) => m.handle === lower);
-  return hit ? hit.userId : asUserId(raw);
 }

@@ -59,7 +59,7 @@ export interface ListenMode {
   actions: RoomActions;
   /** starts playback; call from a click (or right after one) */
   play(): Promise<void>;
-  close(): void;
+  close(release?: boolean): void;
 }
 
 export function listenMode(
@@ -167,7 +167,15 @@ export function listenMode(
       panel.setPlaying('idle');
       panel.setStatus('');
       delete panel.el.dataset.tier;
-      notify('The server closed the stream. Press Play to try again.', 'error');
+      // say why when the reason is one a person can act on (banned, sign-in only)
+      void api
+        .access(spaceId)
+        .then((a) => {
+          if (!a.allowed && a.code === 'banned') store.update({ removed: 'banned' });
+          else if (!a.allowed) notify(readableError(a.code), 'error');
+          else notify('The server closed the stream. Press Play to try again.', 'error');
+        })
+        .catch(() => notify('The server closed the stream. Press Play to try again.', 'error'));
       return;
     }
     panel.setStatus(statusText(st));

@@ -10,6 +10,7 @@ import { micIcon, micOffIcon } from '../icons.js';
 import { describe } from '../errors.js';
 import type { Mic } from './mic.js';
 import type { RoomActions } from './actions.js';
+import type { SpaceState } from '../../../../src/protocol/space.js';
 
 export interface MicPanel {
   el: HTMLElement;
@@ -17,8 +18,10 @@ export interface MicPanel {
   attach(mic: Mic): void;
   /** forget the mic (it was closed): back to "Connect your mic" */
   detach(): void;
-  /** server says whether I am muted */
-  serverMuted(muted: boolean): void;
+  /** server says whether I am muted; returns true when that turned a live mic off (a host's mute) */
+  serverMuted(muted: boolean): boolean;
+  /** the Space's state: backstage, only the people on stage hear you */
+  spaceState(state: SpaceState): void;
   /** the audio link is down and coming back (null: it is up); `wantLive`: the kept intent */
   link(reconnecting: { wantLive: boolean } | null): void;
   close(): void;
@@ -34,11 +37,13 @@ export function micPanel(
   let reconnecting: { wantLive: boolean } | null = null;
   let raf = 0;
   let busy = false;
+  let backstage = false;
   const indicator = h('div', {
     class: 'mic-state muted',
     'data-testid': 'mic-state',
     role: 'status',
     'aria-live': 'assertive',
+    'aria-atomic': 'true',
   });
   const toggle = h('button', {
     type: 'button',
@@ -76,7 +81,14 @@ export function micPanel(
     const live = mic?.live ?? false;
     indicator.className = `mic-state ${live ? 'live' : 'muted'}`;
     indicator.dataset.state = live ? 'live' : 'muted';
-    if (live) replace(indicator, micIcon(), ' LIVE', h('small', {}, 'everyone hears you'));
+    // say who hears you, truly: backstage only the people on stage do
+    if (live)
+      replace(
+        indicator,
+        micIcon(),
+        ' LIVE',
+        h('small', {}, backstage ? 'backstage: only the people on stage hear you' : 'everyone hears you'),
+      );
     else
       replace(
         indicator,
@@ -178,7 +190,14 @@ export function micPanel(
       paint();
     },
     serverMuted(muted) {
-      if (muted && mic?.live) mic.setLive(false);
+      const turnedOff = muted && (mic?.live ?? false);
+      if (turnedOff) mic?.setLive(false);
+      paint();
+      return turnedOff;
+    },
+    spaceState(state) {
+      if (backstage === (state === 'backstage')) return;
+      backstage = state === 'backstage';
       paint();
     },
     close() {

@@ -1,12 +1,14 @@
 /**
- * Reactions: one button per LIMITS.reactions emoji, and the aggregated counts from `reactions`
+ * Reactions: one button per LIMITS.reactions emoji (drawn with the app's own SVG icons,
+ * reaction-icons.ts, so no emoji font is needed), and the aggregated counts from `reactions`
  * bulletins floating up for FLOAT_MS. Your own tap only pulses its button; it floats when the
  * server's aggregated window comes back, like everyone else's.
  */
-import { LIMITS } from '../../../../src/protocol/limits.js';
+import { LIMITS, isReaction } from '../../../../src/protocol/limits.js';
 import type { ReactionEmoji } from '../../../../src/protocol/limits.js';
 import { h } from '../dom.js';
 import type { ReactionBurst } from './state.js';
+import { REACTION_ICONS, reactionIcon } from './reaction-icons.js';
 
 /** ms a floating reaction stays visible */
 const FLOAT_MS = 2_500;
@@ -29,7 +31,8 @@ export function reactionsView(send: (emoji: ReactionEmoji) => void): {
           class: 'reaction',
           'data-testid': `react-${i}`,
           'data-emoji': emoji,
-          'aria-label': `React ${emoji}`,
+          'aria-label': `React: ${REACTION_ICONS[emoji].name}`,
+          title: REACTION_ICONS[emoji].name,
           onclick: (ev: Event) => {
             const btn = ev.currentTarget as HTMLElement;
             btn.classList.remove('pulse');
@@ -38,11 +41,11 @@ export function reactionsView(send: (emoji: ReactionEmoji) => void): {
             send(emoji);
           },
         },
-        emoji,
+        reactionIcon(emoji),
       ),
     ),
   );
-  const float = (emoji: string, count: number): void => {
+  const float = (emoji: ReactionEmoji, count: number): void => {
     if (lane.childElementCount >= MAX_FLOATING) lane.firstElementChild?.remove();
     const bubble = h(
       'span',
@@ -51,7 +54,7 @@ export function reactionsView(send: (emoji: ReactionEmoji) => void): {
         'data-testid': 'reaction-float',
         style: `--x:${Math.round(Math.random() * 80) + 10}%`,
       },
-      emoji,
+      reactionIcon(emoji),
       count > 1 ? h('small', {}, `×${count}`) : null,
     );
     lane.appendChild(bubble);
@@ -63,9 +66,9 @@ export function reactionsView(send: (emoji: ReactionEmoji) => void): {
     burst: (b) => {
       const parts: string[] = [];
       for (const [emoji, count] of Object.entries(b.counts)) {
-        if (!count) continue;
+        if (!count || !isReaction(emoji)) continue;
         float(emoji, count);
-        parts.push(`${count} ${emoji}`);
+        parts.push(`${count} ${REACTION_ICONS[emoji].name}`);
       }
       if (parts.length) live.textContent = `Reactions: ${parts.join(', ')}`;
     },

@@ -4,7 +4,7 @@
  * swaps the mode (approved / invited up, moved down). `ended` or `removed` closes everything
  * and shows the ended screen. Returns the cleanup the router calls on navigation.
  */
-import type { SpaceSnapshot } from '../../../../src/protocol/space.js';
+import type { Role, SpaceSnapshot } from '../../../../src/protocol/space.js';
 import { h } from '../dom.js';
 import { getSession } from '../session.js';
 import type { Cleanup } from '../router.js';
@@ -64,6 +64,8 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
   );
   const desc = h('p', { class: 'description' });
   const counts = countsView();
+  // a polite live region for what changes about YOU (on stage, co-host, host, back in the audience)
+  const stageNote = h('p', { class: 'sr-only', role: 'status', 'data-testid': 'stage-note' });
   const modeBox = h('div', { class: 'mode' });
   const hostBox = h('div', {});
   const leave = h(
@@ -85,13 +87,14 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
       ? void run(actions, { type: 'react', emoji })
       : actions.audience({ type: 'react', emoji }),
   );
-  const host = hostPanel(actions);
+  const host = hostPanel(spaceId, actions);
   const captions = captionsView();
   const questions = questionsView(spaceId, notify);
   const queue = questionQueue(spaceId, actions);
   root.append(
     h('header', { class: 'room-head' }, h('div', { class: 'row' }, badge, rec, title), desc, counts.el),
     alert,
+    stageNote,
     h(
       'div',
       { class: 'room-grid' },
@@ -102,7 +105,8 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
 
   // ---- mode switching ---------------------------------------------------------------------
   const enter = (kind: 'stage' | 'listen', fromGesture: boolean): void => {
-    mode?.m.close();
+    // off the stage by a role change: the server has already closed your media session
+    mode?.m.close(false);
     if (kind === 'stage') {
       const m = stageMode(spaceId, store, notify);
       mode = { kind, m };
@@ -116,11 +120,12 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
     }
   };
 
+  let lastRole = store.state.role;
   let finished = false;
   const finish = (): void => {
     if (finished) return;
     finished = true;
-    mode?.m.close();
+    mode?.m.close(false);
     mode = null;
     const s = store.state;
     root.replaceChildren(endedView(s.snapshot, s.removed));
@@ -140,10 +145,19 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
     rec.hidden = !sp.recording;
     desc.textContent = sp.description;
     desc.hidden = !sp.description;
-    counts.render(s.snapshot.counts);
+    counts.render(s.snapshot.counts, s.snapshot.stage.length);
     stage.render(s);
     captions.render(s);
     questions.render(s.snapshot.questions);
+    if (lastRole !== s.role) {
+      // say it: a role change arrives without a click of yours (a host's decision)
+      const told = roleNotice(lastRole, s.role);
+      lastRole = s.role;
+      if (told) {
+        notify(told, 'info');
+        stageNote.textContent = told;
+      }
+    }
     const wanted = isOnStage(s.role) ? 'stage' : 'listen';
     // a role change arrives right after a click (accept invite) or while you are in the room
     if (mode && mode.kind !== wanted) enter(wanted, true);
@@ -165,4 +179,15 @@ export function mountRoom(root: HTMLElement, snapshot: SpaceSnapshot): Cleanup {
     mode = null;
     finished = true;
   };
+}
+
+/** what to tell someone whose role just changed (null when nothing worth saying) */
+export function roleNotice(from: Role, to: Role): string | null {
+  if (from === to) return null;
+  if (to === 'host') return 'You are now the host of this Space.';
+  if (to === 'cohost') return 'You are now a co-host: you can manage the stage.';
+  if (to === 'speaker' && from === 'listener')
+    return 'You are on stage. Your mic starts muted: connect it and unmute to talk.';
+  if (to === 'speaker') return 'You are a speaker now (no longer a co-host).';
+  return 'You are back in the audience.';
 }

@@ -22,7 +22,8 @@ export interface StageMode {
   actions: RoomActions;
   /** asks for the mic and publishes it (muted); call soon after a click */
   connectMic(): Promise<void>;
-  close(): void;
+  /** `release` false: the server already let go of your media session (role change, end) */
+  close(release?: boolean): void;
 }
 
 export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomActions['notify']): StageMode {
@@ -106,7 +107,8 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     // first: a room that no longer has my session means the link is lost (takes the intent
     // before the restored "muted" below turns the track off)
     link.roomSays(me.connected);
-    panel.serverMuted(me.muted);
+    panel.spaceState(s.snapshot.space.state);
+    if (panel.serverMuted(me.muted)) notify('A host muted you. Unmute when you want to talk again.', 'info');
   });
 
   ws.connect();

@@ -95,7 +95,12 @@ function memberTile(m: StageMember, leads: boolean, isMe: boolean, menu: HTMLEle
         ? h('span', { class: 'muted-badge', 'data-testid': 'muted-badge', title: 'Muted' }, micOffIcon())
         : null,
     ),
-    h('span', { class: 'member-handle' }, `@${m.handle}`, isMe ? ' (you)' : ''),
+    h(
+      'span',
+      { class: 'member-handle' },
+      `@${m.handle}`,
+      isMe ? h('span', { class: 'you' }, ' (you)') : null,
+    ),
     h(
       'span',
       { class: 'labels' },

@@ -13,7 +13,7 @@ import { validateSpaceForm } from '../validate.js';
 import { field, showErrors } from './form.js';
 
 /** value for a datetime-local input (local time, minutes) */
-function localInputValue(ms: number): string {
+export function localInputValue(ms: number): string {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
   return d.toISOString().slice(0, 16);
 }

@@ -12,6 +12,12 @@ export function field(
   const err = h('p', { class: 'field-error', id: `${id}-error`, 'data-testid': `${input.name}-error` });
   const describedBy = [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' ');
   input.setAttribute('aria-describedby', describedBy);
+  // an error says what was wrong with what you typed: it goes once you change it
+  input.addEventListener('input', () => {
+    if (!err.textContent) return;
+    err.textContent = '';
+    input.setAttribute('aria-invalid', 'false');
+  });
   return h(
     'div',
     { class: 'field' },

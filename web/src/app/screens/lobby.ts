@@ -1,11 +1,12 @@
 /**
- * Lobby: live Spaces (title, host, listening now) and scheduled ones (time, reminders, a
- * "Remind me" toggle). The list API carries no counts or handles, so live cards fetch their
+ * Lobby: live Spaces (title, host, listening now), scheduled ones (time, reminders, a
+ * "Remind me" toggle) and past ones (ended or cancelled; a recorded one opens its replay). The list API carries no counts or handles, so live cards fetch their
  * snapshot (at most MAX_LIVE_DETAILS of them). Refreshes every REFRESH_MS while shown.
  */
 import type { SpaceInfo, SpaceSnapshot } from '../../../../src/protocol/space.js';
 import { api } from '../api.js';
-import { h, replace, formatWhen } from '../dom.js';
+import { h, replace, formatWhen, plural } from '../dom.js';
+import { bellIcon } from '../icons.js';
 import { describe } from '../errors.js';
 import { getSession } from '../session.js';
 import { navigate } from '../router.js';
@@ -33,6 +34,11 @@ function setReminded(id: string, on: boolean): void {
 export function lobbyScreen(root: HTMLElement): Cleanup {
   const liveList = h('ul', { class: 'cards', 'data-testid': 'live-list', 'aria-live': 'polite' });
   const schedList = h('ul', { class: 'cards', 'data-testid': 'scheduled-list' });
+  const pastList = h('ul', { class: 'cards', 'data-testid': 'past-list' });
+  for (const list of [liveList, schedList, pastList]) {
+    list.append(h('li', { class: 'empty loading', 'data-testid': 'lobby-loading' }, 'Loading…'));
+    list.setAttribute('aria-busy', 'true');
+  }
   const status = h('p', { class: 'error', role: 'alert', 'data-testid': 'lobby-error' });
   root.append(
     h('h1', {}, 'Spaces'),
@@ -44,6 +50,7 @@ export function lobbyScreen(root: HTMLElement): Cleanup {
       liveList,
     ),
     h('section', { 'aria-labelledby': 'sched-h' }, h('h2', { id: 'sched-h' }, 'Scheduled'), schedList),
+    h('section', { 'aria-labelledby': 'past-h' }, h('h2', { id: 'past-h' }, 'Past Spaces'), pastList),
   );
 
   let stopped = false;
@@ -51,9 +58,10 @@ export function lobbyScreen(root: HTMLElement): Cleanup {
   let fresh = true;
   const load = async (): Promise<void> => {
     try {
-      const [live, scheduled] = await Promise.all([
+      const [live, scheduled, past] = await Promise.all([
         api.listSpaces('live', fresh),
         api.listSpaces('scheduled', fresh),
+        api.listSpaces('ended', fresh),
       ]);
       fresh = false;
       const details = await Promise.all(
@@ -63,8 +71,15 @@ export function lobbyScreen(root: HTMLElement): Cleanup {
       status.textContent = '';
       renderLive(liveList, live, details);
       renderScheduled(schedList, scheduled);
+      renderPast(pastList, past);
+      for (const list of [liveList, schedList, pastList]) list.setAttribute('aria-busy', 'false');
     } catch (err) {
-      if (!stopped) status.textContent = describe(err);
+      if (stopped) return;
+      status.textContent = `Could not load the Spaces: ${describe(err)} The list retries by itself.`;
+      for (const list of [liveList, schedList, pastList]) {
+        list.querySelector('.loading')?.remove();
+        list.setAttribute('aria-busy', 'false');
+      }
     }
   };
   void load();
@@ -93,7 +108,9 @@ function renderLive(list: HTMLElement, spaces: SpaceInfo[], details: (SpaceSnaps
           'p',
           { class: 'meta' },
           host ? `Hosted by @${host.handle}` : 'Live',
-          snap ? ` · ${snap.counts.listeningNow} listening now` : '',
+          snap
+            ? ` · ${snap.counts.listeningNow.toLocaleString()} listening · ${snap.stage.length} on stage`
+            : '',
         ),
       );
     }),
@@ -122,9 +139,9 @@ function scheduledCard(s: SpaceInfo, isOn: boolean): HTMLElement {
   const err = h('span', { class: 'error', role: 'alert' });
   const btn = h('button', { type: 'button', class: 'toggle', 'data-testid': 'remind-toggle' });
   const paint = (): void => {
-    btn.textContent = on ? '🔔 Reminder set' : 'Remind me';
+    replace(btn, bellIcon(), on ? ' Reminder set' : ' Remind me');
     btn.setAttribute('aria-pressed', String(on));
-    countEl.textContent = String(count);
+    countEl.textContent = plural(count, 'reminder');
   };
   btn.addEventListener('click', () => {
     if (!getSession()) {
@@ -157,8 +174,36 @@ function scheduledCard(s: SpaceInfo, isOn: boolean): HTMLElement {
         : 'Soon',
       ' · ',
       countEl,
-      ' reminders',
     ),
     h('div', { class: 'row' }, btn, err),
+  );
+}
+
+function renderPast(list: HTMLElement, spaces: SpaceInfo[]): void {
+  if (spaces.length === 0) {
+    replace(list, h('li', { class: 'empty' }, 'No Space has ended yet.'));
+    return;
+  }
+  replace(
+    list,
+    ...spaces.map((s) =>
+      h(
+        'li',
+        { class: 'card past', 'data-testid': 'space-card', 'data-space-id': s.id },
+        h('a', { href: `#/space/${encodeURIComponent(s.id)}`, class: 'card-title' }, s.title),
+        h(
+          'p',
+          { class: 'meta' },
+          s.startedAt === null
+            ? 'Cancelled'
+            : h(
+                'time',
+                { dateTime: new Date(s.endedAt ?? s.startedAt).toISOString() },
+                formatWhen(s.endedAt ?? s.startedAt),
+              ),
+          s.startedAt !== null && s.recording ? ' · Replay' : '',
+        ),
+      ),
+    ),
   );
 }

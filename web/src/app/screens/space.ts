@@ -6,12 +6,13 @@
 import { asSpaceId, isId } from '../../../../src/protocol/ids.js';
 import type { SpaceSnapshot } from '../../../../src/protocol/space.js';
 import { api } from '../api.js';
-import { h, formatWhen } from '../dom.js';
+import { h } from '../dom.js';
 import { describe } from '../errors.js';
 import { getSession } from '../session.js';
 import type { Cleanup } from '../router.js';
 import { mountRoom } from '../room/room.js';
 import { endedView } from './ended.js';
+import { scheduledView } from './scheduled.js';
 
 export function spaceScreen(root: HTMLElement, params: Record<string, string>): Cleanup {
   let cleanup: Cleanup | null = null;
@@ -50,17 +51,28 @@ export function spaceScreen(root: HTMLElement, params: Record<string, string>): 
     }
   };
 
-  api
-    .getSpace(id, true)
-    .then(show)
-    .catch((err: unknown) => {
-      if (stopped) return;
-      root.replaceChildren(
-        h('h1', {}, 'Cannot open this Space'),
-        h('p', { class: 'error', role: 'alert', 'data-testid': 'space-error' }, describe(err)),
-        h('p', {}, h('a', { href: '#/' }, 'Back to the lobby')),
-      );
-    });
+  // signed in: ask whether I may join at all, so a banned person is told so plainly instead of
+  // meeting a normal room whose stream then refuses them
+  const load = async (): Promise<void> => {
+    const [snap, access] = await Promise.all([
+      api.getSpace(id, true),
+      getSession() ? api.access(id) : Promise.resolve(null),
+    ]);
+    if (stopped) return;
+    if (access && !access.allowed && access.code === 'banned') {
+      root.replaceChildren(bannedView(snap));
+      return;
+    }
+    show(snap);
+  };
+  load().catch((err: unknown) => {
+    if (stopped) return;
+    root.replaceChildren(
+      h('h1', {}, 'Cannot open this Space'),
+      h('p', { class: 'error', role: 'alert', 'data-testid': 'space-error' }, describe(err)),
+      h('p', {}, h('a', { href: '#/' }, 'Back to the lobby')),
+    );
+  });
 
   return () => {
     stopped = true;
@@ -68,46 +80,13 @@ export function spaceScreen(root: HTMLElement, params: Record<string, string>): 
   };
 }
 
-function scheduledView(snap: SpaceSnapshot, isHost: boolean, show: (s: SpaceSnapshot) => void): HTMLElement {
-  const s = snap.space;
-  const err = h('p', { class: 'error', role: 'alert', 'data-testid': 'space-error' });
-  const open = h(
-    'button',
-    { type: 'button', class: 'primary big', 'data-testid': 'open-backstage' },
-    'Open backstage',
-  );
-  open.addEventListener('click', () => {
-    open.disabled = true;
-    api
-      .openSpace(s.id)
-      .then(() => api.getSpace(s.id, true))
-      .then(show)
-      .catch((e: unknown) => {
-        err.textContent = describe(e);
-        open.disabled = false;
-      });
-  });
+function bannedView(snap: SpaceSnapshot): HTMLElement {
   return h(
     'section',
-    { class: 'scheduled', 'data-testid': 'scheduled' },
-    h('h1', {}, s.title),
-    s.description ? h('p', { class: 'description' }, s.description) : null,
-    h(
-      'p',
-      {},
-      'Starts ',
-      s.scheduledFor ? formatWhen(s.scheduledFor) : 'soon',
-      ` · ${s.reminderCount} reminders set`,
-    ),
-    isHost
-      ? open
-      : h(
-          'p',
-          {},
-          'Come back when it starts, or set a reminder in the ',
-          h('a', { href: '#/' }, 'lobby'),
-          '.',
-        ),
-    err,
+    { class: 'ended', 'data-testid': 'banned' },
+    h('h1', {}, 'You cannot join this Space'),
+    h('p', { class: 'ended-title' }, snap.space.title),
+    h('p', {}, 'A host of this Space banned your account from it, so you cannot listen or speak here.'),
+    h('p', {}, h('a', { href: '#/', class: 'button', 'data-testid': 'back-to-lobby' }, 'Back to the lobby')),
   );
 }
