@@ -108,18 +108,19 @@ export class StageLink {
     this.o.onChange();
   }
 
-  close(): void {
+  /** `release` false: the server already closed the session (left the stage, Space ended) */
+  close(release = true): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     window.clearTimeout(this.#retryTimer);
-    this.#dropPublisher();
+    this.#dropPublisher(release);
   }
 
-  #dropPublisher(): void {
+  #dropPublisher(release = true): void {
     const p = this.#publisher;
     this.#publisher = null;
     this.#seenUp = false;
-    if (p) void p.stop().catch(() => undefined);
+    if (p) void p.stop(release).catch(() => undefined);
   }
 
   /** `waitConnected`: resolve only once ICE/DTLS is up (a republish), else once answered */

@@ -71,9 +71,9 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     onChange: () => panel.link(link.troubled ? { wantLive: link.wantLive } : null),
     log: (line) => console.info(`[rostra] ${line}`),
   });
-  const dropMic = (): void => {
+  const dropMic = (release = true): void => {
     panel.detach();
-    link.close();
+    link.close(release);
     mic?.close();
     mic = null;
   };
@@ -116,11 +116,11 @@ export function stageMode(spaceId: SpaceId, store: RoomStore, notify: RoomAction
     el: panel.el,
     actions,
     connectMic: connect,
-    close() {
+    close(release = true) {
       if (closed) return;
       closed = true;
       unsub();
-      dropMic();
+      dropMic(release);
       panel.close();
       ws.close();
     },
