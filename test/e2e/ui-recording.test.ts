@@ -20,6 +20,8 @@ async function newUser(handle: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Go live asks to confirm while the host's mic is not connected yet (the page's confirm())
+  page.on('dialog', (d) => void d.accept());
   await page.goto(`${server.url}/#/signup`);
   await page.fill('[data-testid=handle-input]', handle);
   await page.fill('[data-testid=password-input]', 'correct horse battery');
