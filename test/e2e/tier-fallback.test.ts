@@ -142,7 +142,13 @@ void describe('the listener view chooses its tier', { timeout: 120_000 }, () => 
     const b = await listener(false);
     const text = await waitStatus(b, /Live · HLS/, 20_000);
     await sleep(3_000);
-    const t = await tone(b, 2_500);
+    let t = await tone(b, 2_500);
+    if (!(t.a440 > 0.03)) {
+      // seen once in three runs: playing 0.8 s behind, the player ran dry while sampling; a
+      // listener that stalls at start-up must still play, so listen once more (docs: hls.md)
+      console.log(`B: first 2.5 s nearly silent (440 Hz ${t.a440.toFixed(4)}); listening again`);
+      t = await tone(b, 2_500);
+    }
     const hlsChunks: number = await b.evaluate('window.__hlsChunks');
     const decoded: number = await b.evaluate('window.__pcm.count');
     console.log(
